@@ -1,0 +1,270 @@
+// Package build runs cardgen's pipeline: load -> validate -> render -> filter
+// -> each exporter -> atomic rename. Commands call it; tests call it directly.
+package build
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cardgen/cardgen/cards"
+	"github.com/cardgen/cardgen/exporters"
+	"github.com/cardgen/cardgen/exporters/render"
+)
+
+// Options are the inputs of one build, parsed and checked by the caller.
+type Options struct {
+	// ConfigPath is config.toml.
+	ConfigPath string
+	// OutDir overrides the config's output folder.
+	OutDir string
+	// Formats overrides the formats of every target.
+	Formats []string
+	// Target builds only the named target.
+	Target string
+	// Filter, when not zero, builds one ad-hoc target with this selection instead of the config's targets.
+	Filter cards.Filter
+	// Epoch is the fixed build time (SOURCE_DATE_EPOCH); zero when unset.
+	Epoch time.Time
+	// Stderr receives the human-readable report.
+	Stderr io.Writer
+}
+
+// Artifact is one file a build wrote.
+type Artifact struct {
+	Path   string
+	Format string
+	Target string
+	Cards  int
+}
+
+// Result reports what a build did.
+type Result struct {
+	Artifacts []Artifact
+	Skipped   []string // formats asked for that this cardgen cannot write yet
+}
+
+type plan struct {
+	target  cards.Target
+	formats []string
+}
+
+// Run builds every selected target in every selected format. Nothing in the
+// output folder changes unless every artifact was written completely.
+func Run(opts Options) (*Result, error) {
+	stderr := opts.Stderr
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	deck, err := LoadDeck(opts.ConfigPath, false, false, stderr)
+	if err != nil {
+		return nil, err
+	}
+	cfg := deck.Config
+	plans, err := planTargets(cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	for _, p := range plans {
+		for _, f := range p.formats {
+			if exporterFor(f) == nil {
+				if !isPlanned(f) {
+					return nil, fmt.Errorf("unknown format '%s'; available: %s", f, strings.Join(Formats(), ", "))
+				}
+				if !slices.Contains(res.Skipped, f) {
+					res.Skipped = append(res.Skipped, f)
+				}
+			}
+		}
+	}
+	for _, f := range res.Skipped {
+		fmt.Fprintf(stderr, "cardgen: format '%s' is not available in this version yet; skipped\n", f)
+	}
+
+	outDir := cfg.OutDir()
+	if opts.OutDir != "" {
+		outDir = opts.OutDir
+	}
+	if err := prepareOutDir(outDir); err != nil {
+		return nil, err
+	}
+	html, err := exporters.Render(deck, render.Default())
+	if err != nil {
+		return nil, err
+	}
+
+	var pending []pendingFile
+	defer func() {
+		for _, p := range pending {
+			os.Remove(p.tmp)
+		}
+	}()
+	for _, p := range plans {
+		sub := deck.Filter(p.target.Filter())
+		if len(sub.Cards) == 0 {
+			return nil, fmt.Errorf("target '%s' selects no cards; check its topics and tags in %s", p.target.Name, cfg.Path)
+		}
+		in := &exporters.Input{Deck: sub, Full: deck, Target: p.target.Name, HTML: html, Epoch: opts.Epoch}
+		for _, f := range p.formats {
+			e := exporterFor(f)
+			if e == nil {
+				continue
+			}
+			final := filepath.Join(outDir, OutputName(cfg, p.target.Name, e.Extension()))
+			tmp, err := writeTemp(outDir, func(w io.Writer) error { return e.Export(w, in) })
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", final, err)
+			}
+			pending = append(pending, pendingFile{tmp: tmp, final: final})
+			res.Artifacts = append(res.Artifacts, Artifact{Path: final, Format: f, Target: p.target.Name, Cards: len(sub.Cards)})
+		}
+	}
+	// Every artifact is complete: only now replace the previous ones.
+	for i, p := range pending {
+		if err := os.Rename(p.tmp, p.final); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.final, err)
+		}
+		pending[i].tmp = ""
+	}
+	pending = nil
+	for _, a := range res.Artifacts {
+		fmt.Fprintf(stderr, "wrote %s (%d cards)\n", a.Path, a.Cards)
+	}
+	return res, nil
+}
+
+// OutputName is <deck-id>[-<target>]<ext>; the full target has no suffix.
+func OutputName(cfg *cards.Config, target, ext string) string {
+	if target == cards.FullTarget || target == "" {
+		return cfg.Deck.ID + ext
+	}
+	return cfg.Deck.ID + "-" + target + ext
+}
+
+func planTargets(cfg *cards.Config, opts Options) ([]plan, error) {
+	formatsFor := func(t cards.Target) []string {
+		switch {
+		case len(opts.Formats) > 0:
+			return opts.Formats
+		case len(t.Formats) > 0:
+			return t.Formats
+		}
+		return cfg.Output.Formats
+	}
+	if !opts.Filter.IsZero() {
+		if opts.Target != "" {
+			return nil, errors.New("--target cannot be combined with --topic, --exclude-topic or --tag")
+		}
+		if err := opts.Filter.Check(cfg); err != nil {
+			return nil, err
+		}
+		t := cards.Target{Name: adhocName(opts.Filter), Topics: opts.Filter.Topics,
+			ExcludeTopics: opts.Filter.ExcludeTopics, Tags: opts.Filter.Tags}
+		return []plan{{target: t, formats: formatsFor(t)}}, nil
+	}
+	var out []plan
+	for _, t := range cfg.Targets {
+		if opts.Target == "" || opts.Target == t.Name {
+			out = append(out, plan{target: t, formats: formatsFor(t)})
+		}
+	}
+	if opts.Target != "" && len(out) == 0 {
+		var names []string
+		for _, t := range cfg.Targets {
+			names = append(names, t.Name)
+		}
+		return nil, fmt.Errorf("unknown target '%s'; targets in %s: %s", opts.Target, cfg.Path, strings.Join(names, ", "))
+	}
+	if len(out) == 0 {
+		out = append(out, plan{target: cards.Target{Name: cards.FullTarget}, formats: formatsFor(cards.Target{})})
+	}
+	return out, nil
+}
+
+// adhocName names a build selected by flags: --topic a,b gives "a-b".
+func adhocName(f cards.Filter) string {
+	var parts []string
+	parts = append(parts, f.Topics...)
+	for _, t := range f.ExcludeTopics {
+		parts = append(parts, "no-"+t)
+	}
+	for _, t := range f.Tags {
+		parts = append(parts, "tag-"+strings.NewReplacer("::", "-", "_", "-").Replace(t))
+	}
+	return strings.Join(parts, "-")
+}
+
+func prepareOutDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && !fi.IsDir():
+		return fmt.Errorf("output folder %s is a file; pass --out DIR naming a folder", dir)
+	case err == nil:
+		return nil
+	case !errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("output folder %s: %w", dir, err)
+	}
+	parent := filepath.Dir(dir)
+	if _, err := os.Stat(parent); err != nil {
+		return fmt.Errorf("cannot create output folder %s: its parent %s does not exist", dir, parent)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create output folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+type pendingFile struct{ tmp, final string }
+
+// writeTemp writes a complete file next to its destination, so the final
+// rename is atomic. On any error the temporary file is removed.
+func writeTemp(dir string, write func(io.Writer) error) (path string, err error) {
+	f, err := os.CreateTemp(dir, ".cardgen-*.tmp")
+	if err != nil {
+		return "", fmt.Errorf("cannot write to %s: %w", dir, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err = write(bw); err != nil {
+		return "", err
+	}
+	if err = bw.Flush(); err != nil {
+		return "", err
+	}
+	if err = f.Sync(); err != nil {
+		return "", err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return "", err
+	}
+	if err = f.Close(); err != nil {
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+// EpochFromEnv reads SOURCE_DATE_EPOCH (seconds since 1970, UTC); zero when unset.
+func EpochFromEnv() (time.Time, error) {
+	v := os.Getenv("SOURCE_DATE_EPOCH")
+	if v == "" {
+		return time.Time{}, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", v)
+	}
+	return time.Unix(n, 0).UTC(), nil
+}

@@ -1,0 +1,33 @@
+package build
+
+import (
+	"slices"
+
+	"github.com/cardgen/cardgen/exporters"
+)
+
+// available lists the exporters this cardgen can run, one per format.
+var available = []exporters.Exporter{}
+
+// planned are formats a config may name that this cardgen cannot write yet.
+var planned = []string{"apkg", "csv", "csv-plain", "md", "html", "pdf"}
+
+func exporterFor(format string) exporters.Exporter {
+	for _, e := range available {
+		if e.Format() == format {
+			return e
+		}
+	}
+	return nil
+}
+
+// Formats lists the formats cardgen can write, in a stable order.
+func Formats() []string {
+	var out []string
+	for _, e := range available {
+		out = append(out, e.Format())
+	}
+	return out
+}
+
+func isPlanned(format string) bool { return slices.Contains(planned, format) }

@@ -1,0 +1,142 @@
+package build
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/cardgen/cardgen/cards"
+)
+
+// LoadDeck loads and validates the deck, printing every error to stderr, and
+// every warning when verbose (otherwise only their count).
+// It fails on any error, and on any warning when strict.
+func LoadDeck(configPath string, strict, verbose bool, stderr io.Writer) (*cards.Deck, error) {
+	deck, ds := cards.Load(configPath)
+	warned := 0
+	for _, d := range ds {
+		if d.Severity == cards.Error || verbose || strict {
+			fmt.Fprintln(stderr, d.String())
+		} else {
+			warned++
+		}
+	}
+	if warned > 0 {
+		fmt.Fprintf(stderr, "cardgen: %d warning(s); run 'cardgen validate' to see them\n", warned)
+	}
+	if err := ds.Err(strict); err != nil {
+		errs, warns := ds.Count()
+		msg := fmt.Sprintf("%d error(s)", errs)
+		if strict && warns > 0 {
+			msg += fmt.Sprintf(" and %d warning(s) (--strict)", warns)
+		}
+		return nil, &cards.ValidationError{Lines: []string{"validation failed: " + msg}}
+	}
+	return deck, nil
+}
+
+// Validate checks the question set and reports a one-line summary.
+func Validate(configPath string, strict bool, stderr io.Writer) error {
+	deck, err := LoadDeck(configPath, strict, true, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "ok: %d cards in %d topics\n", len(deck.Cards), len(deck.ByTopic()))
+	return nil
+}
+
+// ListOptions selects and formats `cardgen list`.
+type ListOptions struct {
+	ConfigPath string
+	Filter     cards.Filter
+	JSON       bool
+	Stdout     io.Writer
+	Stderr     io.Writer
+}
+
+// ListItem is one card as `cardgen list --json` prints it.
+type ListItem struct {
+	ID       string   `json:"id"`
+	GUID     string   `json:"guid"`
+	Type     string   `json:"type"`
+	Topic    string   `json:"topic"`
+	Topics   []string `json:"topics"`
+	Tags     []string `json:"tags"`
+	Source   string   `json:"source,omitempty"`
+	Question string   `json:"question"`
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+}
+
+// List prints the selected cards: a table for people, or JSON for tools.
+func List(opts ListOptions) error {
+	deck, err := LoadDeck(opts.ConfigPath, false, false, opts.Stderr)
+	if err != nil {
+		return err
+	}
+	if err := opts.Filter.Check(deck.Config); err != nil {
+		return err
+	}
+	sel := deck.Filter(opts.Filter)
+	if opts.JSON {
+		items := make([]ListItem, 0, len(sel.Cards))
+		for _, c := range sel.Cards {
+			items = append(items, ListItem{ID: c.ID, GUID: deck.GUID(c), Type: string(c.Type), Topic: c.Topic,
+				Topics: c.Topics, Tags: nonNil(c.Tags), Source: c.Source, Question: c.Question, File: c.File, Line: c.Line})
+		}
+		enc := json.NewEncoder(opts.Stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(items)
+	}
+	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTOPICS\tQUESTION")
+	for _, c := range sel.Cards {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, strings.Join(c.Topics, ","), oneLine(c.Question))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.Stderr, "%d of %d cards\n", len(sel.Cards), len(deck.Cards))
+	return nil
+}
+
+// Topics prints the topic vocabulary with card counts (primary and total).
+func Topics(configPath string, stdout, stderr io.Writer) error {
+	deck, err := LoadDeck(configPath, false, false, stderr)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tPRIMARY\tTOTAL")
+	for _, t := range deck.Config.Topics {
+		primary, total := 0, 0
+		for _, c := range deck.Cards {
+			if c.Topic == t.ID {
+				primary++
+			}
+			if c.HasTopic(t.ID) {
+				total++
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\n", t.ID, t.Name, primary, total)
+	}
+	return tw.Flush()
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:59]) + "…"
+	}
+	return s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,299 @@
+package cards
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// fileDoc is one topic file as written in TOML.
+type fileDoc struct {
+	Topic string    `toml:"topic"`
+	Cards []cardDoc `toml:"cards"`
+}
+
+type cardDoc struct {
+	ID       string   `toml:"id"`
+	Type     string   `toml:"type"`
+	Question string   `toml:"question"`
+	Answer   string   `toml:"answer"`
+	Extra    string   `toml:"extra"`
+	Source   string   `toml:"source"`
+	Topics   []string `toml:"topics"`
+	Tags     []string `toml:"tags"`
+}
+
+var (
+	fileKeys = []string{"topic", "cards"}
+	cardKeys = []string{"id", "type", "question", "answer", "extra", "source", "topics", "tags"}
+)
+
+// Load reads config.toml and every topic file, and returns the validated deck.
+// Every problem is reported in the diagnostics; the deck is nil when there are errors.
+func Load(configPath string) (*Deck, Diagnostics) {
+	cfg, ds := LoadConfig(configPath)
+	if cfg == nil {
+		return nil, ds
+	}
+	deck, more := LoadCards(cfg)
+	ds = append(ds, more...)
+	ds.Sort()
+	if errs, _ := ds.Count(); errs > 0 {
+		return nil, ds
+	}
+	return deck, ds
+}
+
+// LoadCards reads the topic files of cfg's cards folder.
+func LoadCards(cfg *Config) (*Deck, Diagnostics) {
+	var ds Diagnostics
+	dir := cfg.CardsDir()
+	files, err := topicFiles(dir)
+	if err != nil {
+		ds.errorf(dir, 0, "cannot read the cards folder: %v; set [deck] cards in %s", err, cfg.Path)
+		return nil, ds
+	}
+	l := &loader{cfg: cfg, dir: dir, ids: map[string]*Card{}}
+	var all []*Card
+	for _, f := range files {
+		all = append(all, l.loadFile(f, &ds)...)
+	}
+	if len(all) == 0 && len(files) > 0 && len(ds) == 0 {
+		ds.errorf(dir, 0, "the question set has no cards: add [[cards]] tables to a topic file")
+	} else if len(files) == 0 {
+		ds.errorf(dir, 0, "no topic files (*.toml) in the cards folder")
+	}
+	// Set order: topics in config order, then file name, then position in file.
+	sort.SliceStable(all, func(i, j int) bool {
+		return cfg.TopicIndex(all[i].Topic) < cfg.TopicIndex(all[j].Topic)
+	})
+	return &Deck{Config: cfg, Cards: all}, ds
+}
+
+func topicFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".toml") {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+type loader struct {
+	cfg *Config
+	dir string
+	ids map[string]*Card // id -> first card with it
+}
+
+func (l *loader) loadFile(path string, ds *Diagnostics) []*Card {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		ds.errorf(path, 0, "cannot read: %v", err)
+		return nil
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if msg, line := checkText(data); msg != "" {
+		ds.errorf(path, line, "%s", msg)
+		return nil
+	}
+	var doc fileDoc
+	md, err := toml.Decode(string(data), &doc)
+	if err != nil {
+		*ds = append(*ds, tomlDiagnostic(path, err))
+		return nil
+	}
+	idx := scanTOML(data)
+	for _, k := range md.Undecoded() {
+		name := k[len(k)-1]
+		allowed, table := fileKeys, ""
+		if len(k) > 1 && k[0] == "cards" {
+			allowed, table = cardKeys, "cards"
+		}
+		lines := idx.keyLines(table, name)
+		if len(lines) == 0 {
+			lines = []int{idx.firstKeyLine(table, name)}
+		}
+		msg := fmt.Sprintf("unknown key '%s'", name)
+		if s := suggest(name, allowed); s != "" && len(k) <= 2 {
+			msg += fmt.Sprintf("; did you mean '%s'?", s)
+		} else {
+			msg += fmt.Sprintf("; allowed keys: %s", joinQuoted(allowed))
+		}
+		for _, line := range lines {
+			ds.errorf(path, line, "%s", msg)
+		}
+	}
+
+	primary := doc.Topic
+	topicLine := idx.firstKeyLine("", "topic")
+	if primary == "" {
+		primary = strings.TrimSuffix(filepath.Base(path), ".toml")
+	}
+	if l.cfg.TopicIndex(primary) < 0 {
+		how := "set topic = \"…\" at the top of the file or rename the file"
+		if doc.Topic != "" {
+			how = "use a topic declared in config.toml or declare it there"
+		}
+		ds.errorf(path, topicLine, "unknown topic '%s'%s; %s", primary, didYouMean(primary, l.cfg.TopicIDs()), how)
+	}
+	headers := idx.headerLines("cards")
+	var out []*Card
+	for i, cd := range doc.Cards {
+		c := l.card(path, i, at(headers, i), idx, primary, cd, ds)
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+var tagRE = regexp.MustCompile(`^[^\s"]+$`)
+
+func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, cd cardDoc, ds *Diagnostics) *Card {
+	keyLine := func(key string) int {
+		if n := idx.keyLine("cards", i, key); n > 0 {
+			return n
+		}
+		return line
+	}
+	c := &Card{
+		ID: cd.ID, Type: Type(cd.Type), Question: cd.Question, Answer: cd.Answer,
+		Extra: cd.Extra, Source: cd.Source, Topic: primary, File: path, Line: line,
+	}
+	if c.Type == "" {
+		c.Type = Basic
+	}
+	errs := len(*ds)
+	switch {
+	case c.ID == "":
+		ds.errorf(path, line, "card #%d has no id: add id = \"some-slug\" (it is the card's identity forever)", i+1)
+	case !IsSlug(c.ID):
+		ds.errorf(path, keyLine("id"), "id '%s' is not a slug: use lowercase letters, digits and single '-', e.g. '%s'", c.ID, slugify(c.ID))
+	default:
+		if prev, ok := l.ids[c.ID]; ok {
+			ds.errorf(path, keyLine("id"), "duplicate id '%s': already used at %s:%d; every id must be unique across the whole set", c.ID, prev.File, prev.Line)
+		} else {
+			l.ids[c.ID] = c
+		}
+	}
+	if !slices.Contains(Types, c.Type) {
+		ds.errorf(path, keyLine("type"), "unknown card type '%s'%s", cd.Type, didYouMean(cd.Type, []string{"basic", "reversed", "cloze"}))
+	}
+	if strings.TrimSpace(c.Question) == "" {
+		ds.errorf(path, keyLine("question"), "card '%s' has an empty question", c.ID)
+	}
+	if c.Type == Cloze && !clozeRE.MatchString(c.Question) {
+		ds.errorf(path, keyLine("question"), "cloze card '%s' has no deletion: mark the hidden text as {{c1::…}} in the question", c.ID)
+	}
+	if c.Type != Cloze && strings.TrimSpace(c.Answer) == "" {
+		ds.warnf(path, keyLine("answer"), "card '%s' has no answer yet", c.ID)
+	}
+	c.Topics = []string{primary}
+	for _, t := range cd.Topics {
+		if l.cfg.TopicIndex(t) < 0 {
+			ds.errorf(path, keyLine("topics"), "card '%s' names unknown topic '%s'%s", c.ID, t, didYouMean(t, l.cfg.TopicIDs()))
+			continue
+		}
+		if !slices.Contains(c.Topics, t) {
+			c.Topics = append(c.Topics, t)
+		}
+	}
+	for _, t := range cd.Tags {
+		if !tagRE.MatchString(t) {
+			ds.errorf(path, keyLine("tags"), "tag %q of card '%s' is empty or contains a space or quote; Anki splits tags on spaces: use '-' or '::' instead", t, c.ID)
+			continue
+		}
+		if !slices.Contains(c.Tags, t) {
+			c.Tags = append(c.Tags, t)
+		}
+	}
+	for _, field := range []struct{ key, text string }{{"question", c.Question}, {"answer", c.Answer}, {"extra", c.Extra}} {
+		for _, ref := range MediaRefs(field.text) {
+			m, msg := l.resolveMedia(ref)
+			if msg != "" {
+				ds.errorf(path, keyLine(field.key), "card '%s': %s", c.ID, msg)
+				continue
+			}
+			if !slices.Contains(c.Media, m) {
+				c.Media = append(c.Media, m)
+			}
+		}
+	}
+	if len(*ds) > errs && hasError((*ds)[errs:]) {
+		return nil
+	}
+	return c
+}
+
+func hasError(ds Diagnostics) bool {
+	errs, _ := ds.Count()
+	return errs > 0
+}
+
+var (
+	mdImageRE  = regexp.MustCompile(`!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
+	htmlImgRE  = regexp.MustCompile(`(?i)<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']`)
+	urlSchemRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
+)
+
+// MediaRefs returns the image references of Markdown text, in order of appearance.
+func MediaRefs(md string) []string {
+	var out []string
+	for _, re := range []*regexp.Regexp{mdImageRE, htmlImgRE} {
+		for _, m := range re.FindAllStringSubmatch(md, -1) {
+			if !slices.Contains(out, m[1]) {
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
+
+// resolveMedia checks that ref names a regular file inside the cards folder.
+func (l *loader) resolveMedia(ref string) (Media, string) {
+	if urlSchemRE.MatchString(ref) || strings.HasPrefix(ref, "//") {
+		return Media{}, fmt.Sprintf("image '%s' is not a local file; copy it under %s and reference it by relative path", ref, l.dir)
+	}
+	if filepath.IsAbs(ref) || strings.HasPrefix(ref, "/") {
+		return Media{}, fmt.Sprintf("image '%s' is an absolute path; use a path relative to %s", ref, l.dir)
+	}
+	clean := filepath.Clean(filepath.FromSlash(ref))
+	if clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return Media{}, fmt.Sprintf("image '%s' points outside the cards folder; keep media under %s", ref, l.dir)
+	}
+	full := filepath.Join(l.dir, clean)
+	fi, err := os.Lstat(full)
+	switch {
+	case err != nil:
+		return Media{}, fmt.Sprintf("image '%s' not found (looked for %s)", ref, full)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return Media{}, fmt.Sprintf("image '%s' is a symbolic link; copy the file itself into the cards folder", ref)
+	case !fi.Mode().IsRegular():
+		return Media{}, fmt.Sprintf("image '%s' is not a regular file", ref)
+	}
+	return Media{Ref: ref, Path: full}, ""
+}
+
+var nonSlugRE = regexp.MustCompile(`[^a-z0-9]+`)
+
+func slugify(s string) string {
+	s = strings.Trim(nonSlugRE.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if s == "" {
+		return "my-card"
+	}
+	return s
+}

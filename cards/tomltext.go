@@ -1,0 +1,219 @@
+package cards
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+)
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// checkText rejects input that is not text before the TOML decoder sees it,
+// so the message says what is wrong instead of a confusing parse error.
+func checkText(data []byte) (msg string, line int) {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return "file contains a NUL byte; is it a binary file? Save it as UTF-8 text", 1 + bytes.Count(data[:i], []byte("\n"))
+	}
+	if !utf8.Valid(data) {
+		for i := 0; i < len(data); {
+			r, n := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && n <= 1 {
+				return "file is not valid UTF-8; re-save it with UTF-8 encoding", 1 + bytes.Count(data[:i], []byte("\n"))
+			}
+			i += n
+		}
+	}
+	return "", 0
+}
+
+// tomlDiagnostic turns a decoder error into a file:line:col diagnostic.
+func tomlDiagnostic(file string, err error) Diagnostic {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		msg := pe.Message
+		if pe.LastKey != "" && !strings.Contains(msg, pe.LastKey) {
+			msg = fmt.Sprintf("%s (at key '%s')", msg, pe.LastKey)
+		}
+		return Diagnostic{File: file, Line: pe.Position.Line, Col: pe.Position.Col, Severity: Error,
+			Message: "TOML: " + msg}
+	}
+	return Diagnostic{File: file, Severity: Error, Message: "TOML: " + err.Error()}
+}
+
+// tomlIndex locates table headers and key assignments by line. The TOML
+// decoder does not report where keys are, and every diagnostic must name a line.
+type tomlIndex struct {
+	headers []tomlHeader
+	keys    []tomlKey
+}
+
+type tomlHeader struct {
+	name  string // "cards" for [[cards]]
+	array bool
+	line  int
+}
+
+type tomlKey struct {
+	table string // enclosing table name, "" at top level
+	index int    // which element of an array table (0-based), -1 otherwise
+	name  string
+	line  int
+}
+
+var (
+	headerRE = regexp.MustCompile(`^\s*(\[\[?)\s*([A-Za-z0-9_."' -]+?)\s*\]\]?\s*(#.*)?$`)
+	keyRE    = regexp.MustCompile(`^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.[^=]*)?=\s*(.*)$`)
+)
+
+func scanTOML(data []byte) *tomlIndex {
+	idx := &tomlIndex{}
+	table, index := "", -1
+	counts := map[string]int{}
+	closer := "" // set while inside a multi-line string
+	for i, raw := range strings.Split(string(data), "\n") {
+		line := strings.TrimSuffix(raw, "\r")
+		if closer != "" {
+			if strings.Contains(line, closer) {
+				closer = ""
+			}
+			continue
+		}
+		if m := headerRE.FindStringSubmatch(line); m != nil {
+			name := strings.Trim(m[2], `"' `)
+			array := m[1] == "[["
+			idx.headers = append(idx.headers, tomlHeader{name: name, array: array, line: i + 1})
+			table, index = name, -1
+			if array {
+				index = counts[name]
+				counts[name]++
+			}
+			continue
+		}
+		if m := keyRE.FindStringSubmatch(line); m != nil {
+			name := strings.Trim(m[1], `"'`)
+			idx.keys = append(idx.keys, tomlKey{table: table, index: index, name: name, line: i + 1})
+			val := strings.TrimSpace(m[2])
+			for _, q := range []string{`"""`, `'''`} {
+				if strings.HasPrefix(val, q) && !strings.Contains(val[3:], q) {
+					closer = q
+				}
+			}
+		}
+	}
+	return idx
+}
+
+// headerLines returns the lines of every [[name]] header, in order.
+func (x *tomlIndex) headerLines(name string) []int {
+	var out []int
+	for _, h := range x.headers {
+		if h.array && h.name == name {
+			out = append(out, h.line)
+		}
+	}
+	return out
+}
+
+// firstKeyLine returns the line of the first assignment of key in table (or of the table header when key names a table).
+func (x *tomlIndex) firstKeyLine(table, key string) int {
+	for _, k := range x.keys {
+		if k.table == table && k.name == key {
+			return k.line
+		}
+	}
+	for _, h := range x.headers {
+		if h.name == key || (table != "" && h.name == table+"."+key) {
+			return h.line
+		}
+	}
+	return 0
+}
+
+// keyLine returns the line of key inside element index of array table, or 0.
+func (x *tomlIndex) keyLine(table string, index int, key string) int {
+	for _, k := range x.keys {
+		if k.table == table && k.index == index && k.name == key {
+			return k.line
+		}
+	}
+	return 0
+}
+
+// keyLines returns every line where key is assigned inside table (any element).
+func (x *tomlIndex) keyLines(table, key string) []int {
+	var out []int
+	for _, k := range x.keys {
+		if k.table == table && k.name == key {
+			out = append(out, k.line)
+		}
+	}
+	return out
+}
+
+// suggest returns the allowed word closest to s when it is plausibly a typo.
+func suggest(s string, allowed []string) string {
+	best, bestD := "", 1<<30
+	for _, a := range allowed {
+		d := editDistance(strings.ToLower(s), a)
+		if d < bestD {
+			best, bestD = a, d
+		}
+	}
+	limit := 2
+	if len(s) <= 3 {
+		limit = 1
+	}
+	if bestD <= limit || (best != "" && (strings.HasPrefix(best, s) || strings.HasPrefix(s, best))) {
+		return best
+	}
+	return ""
+}
+
+func didYouMean(s string, allowed []string) string {
+	if m := suggest(s, allowed); m != "" {
+		return fmt.Sprintf("; did you mean '%s'?", m)
+	}
+	if len(allowed) > 0 {
+		return fmt.Sprintf("; known: %s", joinQuoted(allowed))
+	}
+	return ""
+}
+
+func joinQuoted(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = "'" + s + "'"
+	}
+	return strings.Join(q, ", ")
+}
+
+// editDistance is the Damerau-Levenshtein (optimal string alignment) distance, so swapped letters count once.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}

@@ -1,0 +1,150 @@
+// Command cardgen compiles a TOML question set into flashcard decks.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/cardgen/cardgen/build"
+	"github.com/cardgen/cardgen/cards"
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line and returns the exit code: 0 ok, 1 failure.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	if err := root.Execute(); err != nil {
+		fmt.Fprintln(stderr, "cardgen:", err)
+		return 1
+	}
+	return 0
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	var configPath string
+	root := &cobra.Command{
+		Use:           "cardgen",
+		Short:         "Compile a TOML question set into Anki, CSV and Markdown decks",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.PersistentFlags().StringVar(&configPath, "config", "config.toml", "deck configuration file")
+	cfg := func() string { return configPath }
+	root.AddCommand(
+		newValidate(cfg, stderr),
+		newList(cfg, stdout, stderr),
+		newTopics(cfg, stdout, stderr),
+		newBuild(cfg, stderr),
+		newVersion(stdout),
+	)
+	return root
+}
+
+func newValidate(cfg func() string, stderr io.Writer) *cobra.Command {
+	var strict bool
+	cmd := &cobra.Command{
+		Use:   "validate",
+		Short: "Check the question set and report every problem with file and line",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return build.Validate(cfg(), strict, stderr)
+		},
+	}
+	cmd.Flags().BoolVar(&strict, "strict", false, "treat warnings (such as empty answers) as errors")
+	return cmd
+}
+
+func filterFlags(cmd *cobra.Command, f *cards.Filter) {
+	cmd.Flags().StringSliceVar(&f.Topics, "topic", nil, "select cards of these topics (comma-separated, union)")
+	cmd.Flags().StringSliceVar(&f.ExcludeTopics, "exclude-topic", nil, "drop cards of these topics")
+	cmd.Flags().StringSliceVar(&f.Tags, "tag", nil, "select cards carrying any of these tags")
+}
+
+func newList(cfg func() string, stdout, stderr io.Writer) *cobra.Command {
+	opts := build.ListOptions{Stdout: stdout, Stderr: stderr}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List cards: id, topics and question (--json for tools)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.ConfigPath = cfg()
+			return build.List(opts)
+		},
+	}
+	filterFlags(cmd, &opts.Filter)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON on stdout")
+	return cmd
+}
+
+func newTopics(cfg func() string, stdout, stderr io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "topics",
+		Short: "List topics with their names and card counts",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return build.Topics(cfg(), stdout, stderr)
+		},
+	}
+}
+
+func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
+	opts := build.Options{Stderr: stderr}
+	cmd := &cobra.Command{
+		Use:   "build",
+		Short: "Build the deck's targets into the output folder",
+		Long: "Build every target of config.toml (or the one named by --target, or an ad-hoc\n" +
+			"selection given by --topic/--exclude-topic/--tag) in every configured format.\n" +
+			"Files are named <deck-id>[-<target>].<ext>. Outputs are written completely\n" +
+			"before any previous file is replaced.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.ConfigPath = cfg()
+			epoch, err := build.EpochFromEnv()
+			if err != nil {
+				return err
+			}
+			opts.Epoch = epoch
+			_, err = build.Run(opts)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&opts.OutDir, "out", "", "output folder (default: [output] dir of the config)")
+	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "formats to write, comma-separated (default: [output] formats)")
+	cmd.Flags().StringVar(&opts.Target, "target", "", "build only this target of the config")
+	filterFlags(cmd, &opts.Filter)
+	return cmd
+}
+
+func newVersion(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print cardgen's version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, args []string) {
+			fmt.Fprintln(stdout, "cardgen", version())
+		},
+	}
+}
+
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" {
+			v += " " + s.Value
+		}
+	}
+	return v
+}
