@@ -157,8 +157,8 @@ func (mathBlockParser) Continue(node ast.Node, reader text.Reader, pc parser.Con
 }
 
 func (mathBlockParser) Close(node ast.Node, reader text.Reader, pc parser.Context) {}
-func (mathBlockParser) CanInterruptParagraph() bool                               { return true }
-func (mathBlockParser) CanAcceptIndentedLine() bool                               { return false }
+func (mathBlockParser) CanInterruptParagraph() bool                                { return true }
+func (mathBlockParser) CanAcceptIndentedLine() bool                                { return false }
 
 type mathRenderer struct{}
 
