@@ -116,6 +116,7 @@ func (mathBlockParser) Trigger() []byte { return []byte{'$'} }
 func (mathBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
 	line, seg := reader.PeekLine()
 	pos := pc.BlockOffset()
+
 	if pos < 0 || !bytes.HasPrefix(line[pos:], []byte("$$")) {
 		return nil, parser.NoChildren
 	}
@@ -130,15 +131,14 @@ func (mathBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Conte
 		inner := bytes.TrimSpace(rest[:len(rest)-2])
 		start := seg.Start + pos + 2 + bytes.Index(line[pos+2:], inner)
 		node.Lines().Append(text.NewSegment(start, start+len(inner)))
-		reader.Advance(len(line) - 1)
 		return node, parser.Close
 	}
-	reader.Advance(len(line) - 1)
 	return &MathBlock{}, parser.NoChildren
 }
 
 func (mathBlockParser) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
 	line, seg := reader.PeekLine()
+
 	if line == nil {
 		return parser.Close
 	}
@@ -148,11 +148,11 @@ func (mathBlockParser) Continue(node ast.Node, reader text.Reader, pc parser.Con
 		if len(bytes.TrimSpace(inner)) > 0 {
 			node.Lines().Append(text.NewSegment(seg.Start, seg.Start+len(inner)))
 		}
-		reader.Advance(len(line) - 1)
+		reader.AdvanceToEOL()
 		return parser.Close
 	}
 	node.Lines().Append(seg)
-	reader.AdvanceLine()
+	reader.AdvanceToEOL()
 	return parser.Continue | parser.NoChildren
 }
 
