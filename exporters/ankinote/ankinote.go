@@ -1,0 +1,181 @@
+// Package ankinote is the one definition of how a card becomes an Anki note:
+// note type ids, names and fields, field values, tags, deck names and media
+// names. The .apkg and Anki CSV exporters both use it, so a CSV row updates
+// exactly the note the package created.
+//
+// Everything here is part of the update contract with learners
+// (docs/anki.md): note type ids and field lists never change.
+package ankinote
+
+import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"html"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cardgen/cardgen/cards"
+	"github.com/cardgen/cardgen/exporters"
+	"github.com/cardgen/cardgen/exporters/render"
+)
+
+// NoteType is the identity and field list of one note type owned by the deck.
+type NoteType struct {
+	Kind cards.Type
+	// ID is fixed forever: Anki matches note types by id (anki-format.md §3.1).
+	ID   int64
+	Name string
+	// Fields never change in number, order or name, or existing notes stop updating (§3.3).
+	Fields []string
+	// SortField is the index of the field shown in the browser's sort column.
+	SortField int
+	Cloze     bool
+}
+
+// Field lists, frozen. ID comes first so that old importers, which match on
+// the first field, match on the card's stable id (anki-format.md §4.2).
+var (
+	basicFields = []string{"ID", "Question", "Answer", "Extra", "Source"}
+	clozeFields = []string{"ID", "Text", "Extra", "Source"}
+)
+
+// For returns the note type that carries cards of type t.
+func For(cfg *cards.Config, t cards.Type) NoteType {
+	nt := NoteType{Kind: t, ID: noteTypeID(cfg.Deck.Namespace, t), SortField: 1}
+	switch t {
+	case cards.Cloze:
+		nt.Fields, nt.Cloze = clozeFields, true
+		nt.Name = cfg.Deck.Namespace + " (cloze)"
+	case cards.Reversed:
+		nt.Fields = basicFields
+		nt.Name = cfg.Deck.Namespace + " (basic and reversed)"
+	default:
+		nt.Fields = basicFields
+		nt.Name = cfg.Deck.Namespace + " (basic)"
+	}
+	return nt
+}
+
+// All returns the deck's note types in a stable order.
+func All(cfg *cards.Config) []NoteType {
+	out := make([]NoteType, len(cards.Types))
+	for i, t := range cards.Types {
+		out[i] = For(cfg, t)
+	}
+	return out
+}
+
+// noteTypeID derives a stable id in [2^30, 2^31) from the namespace, as the
+// format summary recommends (§2.5); it is not subject to the timestamp rule.
+func noteTypeID(namespace string, t cards.Type) int64 {
+	return 1<<30 + int64(hash64(namespace+":notetype:"+string(t))%(1<<30))
+}
+
+// DeckID derives a stable deck id from the deck's full name.
+func DeckID(namespace, deckName string) int64 {
+	return 1<<30 + int64(hash64(namespace+":deck:"+deckName)%(1<<30))
+}
+
+// NoteID is a 13-digit millisecond timestamp between 2001 and 2017 derived from
+// the card id, so modern Anki never renumbers it (§2.5). Callers resolve collisions.
+func NoteID(namespace, cardID string) int64 {
+	return 1_000_000_000_000 + int64(hash64(namespace+":nid:"+cardID)%500_000_000)*1000
+}
+
+func hash64(s string) uint64 {
+	sum := sha256.Sum256([]byte(s))
+	return binary.BigEndian.Uint64(sum[:8])
+}
+
+// DeckName is the Anki deck of a topic: "<deck name>::<topic name>".
+func DeckName(cfg *cards.Config, topicID string) string {
+	name := topicID
+	if i := cfg.TopicIndex(topicID); i >= 0 {
+		name = cfg.Topics[i].Name
+	}
+	return cleanDeckPart(cfg.Deck.Name) + "::" + cleanDeckPart(name)
+}
+
+// cleanDeckPart keeps a deck name component valid: no "::", no quotes, trimmed (§2.4.2).
+func cleanDeckPart(s string) string {
+	s = strings.NewReplacer("::", ":", `"`, "").Replace(s)
+	return strings.TrimSpace(s)
+}
+
+// Tags returns a card's Anki tags: its own tags plus topic::<id> for every topic.
+func Tags(c *cards.Card) []string {
+	out := append([]string{}, c.Tags...)
+	for _, t := range c.Topics {
+		out = append(out, "topic::"+t)
+	}
+	return out
+}
+
+// Values returns the note's field values, in the order of its note type's fields.
+// media maps a card's media references to their packaged names.
+func Values(c *cards.Card, f exporters.Fields, media map[string]string) []string {
+	rewrite := func(h string) string {
+		if len(media) == 0 {
+			return h
+		}
+		return render.RewriteImages(h, func(src string) string {
+			if name, ok := media[src]; ok {
+				return name
+			}
+			return src
+		})
+	}
+	src := html.EscapeString(c.Source)
+	if c.Type == cards.Cloze {
+		extra := f.Answer
+		if f.Extra != "" {
+			extra = strings.TrimSpace(extra + "\n" + f.Extra)
+		}
+		return []string{c.ID, rewrite(f.Question), rewrite(extra), src}
+	}
+	return []string{c.ID, rewrite(f.Question), rewrite(f.Answer), rewrite(f.Extra), src}
+}
+
+// MediaName is the packaged name of a media file: a content hash, so new
+// content gets a new name and never clashes with a learner's files (§5.3).
+func MediaName(namespace, path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha1.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	prefix := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return -1
+	}, namespace)
+	return prefix + "-" + hex.EncodeToString(h.Sum(nil))[:16] + ext, nil
+}
+
+// MediaNames maps every media reference of the cards to its packaged name.
+func MediaNames(namespace string, cs []*cards.Card) (map[string]string, error) {
+	out := map[string]string{}
+	for _, c := range cs {
+		for _, m := range c.Media {
+			if _, ok := out[m.Ref]; ok {
+				continue
+			}
+			name, err := MediaName(namespace, m.Path)
+			if err != nil {
+				return nil, err
+			}
+			out[m.Ref] = name
+		}
+	}
+	return out, nil
+}
