@@ -59,7 +59,7 @@ func TestCodeHighlighting(t *testing.T) {
 
 func TestCSSHasNightMode(t *testing.T) {
 	css := CSS()
-	for _, want := range []string{".hl-chroma", ".nightMode .hl-chroma .hl-k", ".night_mode .hl-chroma .hl-k", ".nightMode .hl-chroma {"} {
+	for _, want := range []string{".hl-chroma", ".nightMode .hl-chroma .hl-k", ".night_mode .hl-chroma .hl-k", ".nightMode .hl-chroma, .night_mode .hl-chroma {"} {
 		if !strings.Contains(css, want) {
 			t.Errorf("CSS lacks %q", want)
 		}
