@@ -44,6 +44,16 @@ type Card struct {
 	// File and Line locate the card's [[cards]] table for messages.
 	File string
 	Line int
+	// KeyLines has the line of each key written in the card's table.
+	KeyLines map[string]int
+}
+
+// LineOf returns the line of key in the card's table, or the table's line.
+func (c *Card) LineOf(key string) int {
+	if n := c.KeyLines[key]; n > 0 {
+		return n
+	}
+	return c.Line
 }
 
 // Media is one local file a card references.

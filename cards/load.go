@@ -164,16 +164,12 @@ func (l *loader) loadFile(path string, ds *Diagnostics) []*Card {
 var tagRE = regexp.MustCompile(`^[^\s"]+$`)
 
 func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, cd cardDoc, ds *Diagnostics) *Card {
-	keyLine := func(key string) int {
-		if n := idx.keyLine("cards", i, key); n > 0 {
-			return n
-		}
-		return line
-	}
 	c := &Card{
 		ID: cd.ID, Type: Type(cd.Type), Question: cd.Question, Answer: cd.Answer,
 		Extra: cd.Extra, Source: cd.Source, Topic: primary, File: path, Line: line,
+		KeyLines: idx.elementKeys("cards", i),
 	}
+	keyLine := c.LineOf
 	if c.Type == "" {
 		c.Type = Basic
 	}
@@ -275,18 +271,40 @@ func (l *loader) resolveMedia(ref string) (Media, string) {
 	if clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
 		return Media{}, fmt.Sprintf("image '%s' points outside the cards folder; keep media under %s", ref, l.dir)
 	}
+	ext := strings.ToLower(filepath.Ext(clean))
+	if !slices.Contains(MediaExtensions, ext) {
+		return Media{}, fmt.Sprintf("media '%s' has an unsupported type; allowed: %s", ref, strings.Join(MediaExtensions, " "))
+	}
 	full := filepath.Join(l.dir, clean)
-	fi, err := os.Lstat(full)
+	// Every component is checked, so a linked folder cannot lead outside the cards folder.
+	walk := l.dir
+	for _, part := range strings.Split(clean, string(filepath.Separator)) {
+		walk = filepath.Join(walk, part)
+		fi, err := os.Lstat(walk)
+		switch {
+		case err != nil:
+			return Media{}, fmt.Sprintf("image '%s' not found (looked for %s)", ref, full)
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return Media{}, fmt.Sprintf("image '%s' goes through the symbolic link %s; copy the file itself into the cards folder", ref, walk)
+		}
+	}
+	fi, err := os.Stat(full)
 	switch {
 	case err != nil:
-		return Media{}, fmt.Sprintf("image '%s' not found (looked for %s)", ref, full)
-	case fi.Mode()&fs.ModeSymlink != 0:
-		return Media{}, fmt.Sprintf("image '%s' is a symbolic link; copy the file itself into the cards folder", ref)
+		return Media{}, fmt.Sprintf("image '%s' cannot be read: %v", ref, err)
 	case !fi.Mode().IsRegular():
 		return Media{}, fmt.Sprintf("image '%s' is not a regular file", ref)
+	case fi.Size() > MaxMediaBytes:
+		return Media{}, fmt.Sprintf("media '%s' is %d bytes, over the %d MiB limit; shrink or compress it", ref, fi.Size(), MaxMediaBytes>>20)
 	}
 	return Media{Ref: ref, Path: full}, ""
 }
+
+// MediaExtensions are the file types a card may reference: images and audio Anki plays.
+var MediaExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".mp3", ".ogg", ".wav", ".m4a"}
+
+// MaxMediaBytes caps one media file, so a stray video cannot bloat every package.
+const MaxMediaBytes = 5 << 20
 
 var nonSlugRE = regexp.MustCompile(`[^a-z0-9]+`)
 

@@ -134,14 +134,17 @@ func (x *tomlIndex) firstKeyLine(table, key string) int {
 	return 0
 }
 
-// keyLine returns the line of key inside element index of array table, or 0.
-func (x *tomlIndex) keyLine(table string, index int, key string) int {
+// elementKeys returns the line of every key of element index of an array table.
+func (x *tomlIndex) elementKeys(table string, index int) map[string]int {
+	out := map[string]int{}
 	for _, k := range x.keys {
-		if k.table == table && k.index == index && k.name == key {
-			return k.line
+		if k.table == table && k.index == index {
+			if _, seen := out[k.name]; !seen {
+				out[k.name] = k.line
+			}
 		}
 	}
-	return 0
+	return out
 }
 
 // keyLines returns every line where key is assigned inside table (any element).

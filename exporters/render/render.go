@@ -10,6 +10,7 @@ package render
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/yuin/goldmark"
 	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/extension"
+	xhtml "golang.org/x/net/html"
 	goldhtml "github.com/yuin/goldmark/renderer/html"
 )
 
@@ -59,14 +61,73 @@ func Default() *Renderer {
 
 // HTML renders Markdown src as an HTML fragment.
 func (r *Renderer) HTML(src string) (string, error) {
+	h, _, err := r.Render(src)
+	return h, err
+}
+
+// Render renders Markdown src as an HTML fragment and also reports what the
+// sanitizer removed (e.g. "<script>", "onclick on <b>"), so validation can warn.
+func (r *Renderer) Render(src string) (h string, stripped []string, err error) {
 	if strings.TrimSpace(src) == "" {
-		return "", nil
+		return "", nil, nil
 	}
 	var buf bytes.Buffer
 	if err := r.md.Convert([]byte(src), &buf); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return strings.TrimSpace(r.policy.Sanitize(buf.String())), nil
+	raw := buf.String()
+	clean := r.policy.Sanitize(raw)
+	if clean != raw {
+		stripped = removed(raw, clean)
+	}
+	return strings.TrimSpace(clean), stripped, nil
+}
+
+// removed lists the elements and attributes present in raw but not in clean.
+func removed(raw, clean string) []string {
+	have := map[string]int{}
+	for _, k := range markup(clean) {
+		have[k]++
+	}
+	var out []string
+	for _, k := range markup(raw) {
+		if have[k] > 0 {
+			have[k]--
+			continue
+		}
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// markup lists every start tag as "<tag>" and every attribute as "attr on <tag>";
+// attribute values are left out because the sanitizer may rewrite them harmlessly.
+func markup(s string) []string {
+	var out []string
+	z := xhtml.NewTokenizer(strings.NewReader(s))
+	for {
+		switch z.Next() {
+		case xhtml.ErrorToken:
+			return out
+		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
+			name, more := z.TagName()
+			tag := "<" + string(name) + ">"
+			out = append(out, tag)
+			for more {
+				var key, val []byte
+				key, val, more = z.TagAttr()
+				if string(key) == "href" || string(key) == "src" {
+					// A URL the policy rejects drops the attribute; record its scheme so the warning says why.
+					if i := bytes.IndexByte(val, ':'); i > 0 && !bytes.ContainsAny(val[:i], "/?#") {
+						key = append(append(key, '='), bytes.ToLower(val[:i+1])...)
+					}
+				}
+				out = append(out, string(key)+" on "+tag)
+			}
+		}
+	}
 }
 
 // Inline renders a one-paragraph Markdown text (a question, say) without the wrapping <p>.
@@ -87,8 +148,12 @@ func policy() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
 	p.AllowAttrs("class").Matching(classRE).OnElements("span", "div", "pre", "code")
 	p.AllowElements("details", "summary", "kbd", "mark")
+	// Chroma marks code blocks focusable; GFM task lists are disabled checkboxes.
+	p.AllowAttrs("tabindex").Matching(regexp.MustCompile(`^0$`)).OnElements("pre")
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
+	p.AllowAttrs("checked", "disabled").OnElements("input")
 	p.AllowAttrs("open").OnElements("details")
-	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("td", "th")
+	p.AllowStyles("text-align").MatchingEnum("left", "right", "center").OnElements("td", "th")
 	return p
 }
 

@@ -73,3 +73,30 @@ func TestRewriteImages(t *testing.T) {
 		t.Errorf("not rewritten: %s", got)
 	}
 }
+
+func TestRenderReportsStripped(t *testing.T) {
+	r := New()
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"plain **bold** $x$ and `code`", nil},
+		{"```go\nfmt.Println(1)\n```\n\n- [x] done\n\n|a|\n|:-|\n|1|", nil},
+		{`<details><summary>s</summary>x<sub>2</sub></details>`, nil},
+		{"ok<script>alert(1)</script>", []string{"<script>"}},
+		{`<b onclick="x()">b</b>`, []string{"onclick on <b>"}},
+		{`[x](javascript:alert(1))`, []string{"<a>", "href=javascript: on <a>"}},
+		{`<iframe src="https://example.com"></iframe>`, []string{"<iframe>", "src=https: on <iframe>"}},
+		{`<style>body{display:none}</style>x`, []string{"<style>"}},
+		{`<img src="data:text/html;base64,AAAA">`, []string{"<img>", "src=data: on <img>"}},
+	}
+	for _, tt := range tests {
+		_, got, err := r.Render(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
