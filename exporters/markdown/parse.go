@@ -1,0 +1,226 @@
+package markdown
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// mdParser finds the block structure of card Markdown: the same block rules
+// as the shared renderer, including $$ display math, so a "# " line inside
+// math or code is never taken for a heading.
+var mdParser = goldmark.New(
+	goldmark.WithExtensions(extension.GFM),
+	goldmark.WithParserOptions(parser.WithBlockParsers(util.Prioritized(mathBlockParser{}, 150))),
+).Parser()
+
+func parse(src []byte) ast.Node { return mdParser.Parse(text.NewReader(src)) }
+
+// mathBlock is display math fenced by $$ lines; its content is opaque here.
+type mathBlock struct{ ast.BaseBlock }
+
+var kindMathBlock = ast.NewNodeKind("MarkdownMathBlock")
+
+func (n *mathBlock) Kind() ast.NodeKind { return kindMathBlock }
+func (n *mathBlock) IsRaw() bool        { return true }
+func (n *mathBlock) Dump(source []byte, level int) {
+	ast.DumpHelper(n, source, level, nil, nil)
+}
+
+// mathBlockParser opens and closes $$ blocks exactly where the renderer's
+// block rule (exporters/render/math.go) does; only the block extent matters here.
+type mathBlockParser struct{}
+
+func (mathBlockParser) Trigger() []byte { return []byte{'$'} }
+
+func (mathBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	line, _ := reader.PeekLine()
+	pos := pc.BlockOffset()
+	if pos < 0 || !bytes.HasPrefix(line[pos:], []byte("$$")) {
+		return nil, parser.NoChildren
+	}
+	rest := bytes.TrimSpace(line[pos+2:])
+	if len(rest) > 0 {
+		if !bytes.HasSuffix(rest, []byte("$$")) || len(rest) < 2 {
+			return nil, parser.NoChildren
+		}
+		reader.AdvanceToEOL()
+		return &mathBlock{}, parser.Close
+	}
+	reader.AdvanceToEOL()
+	return &mathBlock{}, parser.NoChildren
+}
+
+func (mathBlockParser) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
+	line, _ := reader.PeekLine()
+	if line == nil {
+		return parser.Close
+	}
+	closes := bytes.HasSuffix(bytes.TrimSpace(line), []byte("$$"))
+	reader.AdvanceToEOL()
+	if closes {
+		return parser.Close
+	}
+	return parser.Continue | parser.NoChildren
+}
+
+func (mathBlockParser) Close(node ast.Node, reader text.Reader, pc parser.Context) {}
+func (mathBlockParser) CanInterruptParagraph() bool                                { return true }
+func (mathBlockParser) CanAcceptIndentedLine() bool                                { return false }
+
+// shiftHeadings rewrites the headings of Markdown src so the highest of them
+// has level top and the others keep their distance to it (at most 6).
+// Setext headings become ATX headings; everything else is left byte for byte.
+func shiftHeadings(src string, top int) string {
+	source := []byte(src)
+	var hs []*ast.Heading
+	_ = ast.Walk(parse(source), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			hs = append(hs, h)
+		}
+		return ast.WalkContinue, nil
+	})
+	if len(hs) == 0 {
+		return src
+	}
+	highest := 6
+	for _, h := range hs {
+		highest = min(highest, h.Level)
+	}
+	delta := top - highest
+	if delta == 0 {
+		return src
+	}
+	var out strings.Builder
+	last := 0
+	for _, h := range hs {
+		level := min(max(h.Level+delta, 1), 6)
+		start := h.Pos()
+		if start < 0 || start < last {
+			continue
+		}
+		end := start + h.Level
+		replacement := strings.Repeat("#", level)
+		if !isATX(source, h) {
+			end = blockEnd(source, h)
+			replacement += " " + atxSafe(headingText(source, h)) + "\n"
+		}
+		out.Write(source[last:start])
+		out.WriteString(replacement)
+		last = end
+	}
+	out.Write(source[last:])
+	return out.String()
+}
+
+// isATX reports whether h is written with leading #s rather than underlined.
+func isATX(source []byte, h *ast.Heading) bool {
+	p, end := h.Pos(), h.Pos()+h.Level
+	if p < 0 || end > len(source) || string(source[p:end]) != strings.Repeat("#", h.Level) {
+		return false
+	}
+	return end == len(source) || strings.IndexByte(" \t\r\n", source[end]) >= 0
+}
+
+// blockEnd is the offset just past the last line of block n, including the
+// underline of a setext heading.
+func blockEnd(source []byte, n ast.Node) int {
+	lines := n.Lines()
+	end := n.Pos()
+	if lines.Len() > 0 {
+		end = lines.At(lines.Len() - 1).Stop
+	}
+	end = afterLine(source, end)
+	if h, ok := n.(*ast.Heading); ok && !isATX(source, h) {
+		end = afterLine(source, end+1)
+	}
+	return min(end, len(source))
+}
+
+// afterLine returns the offset after the line break that ends the line containing
+// offset i-1 (or i itself when source[i-1] already is that line break).
+func afterLine(source []byte, i int) int {
+	if i > 0 && i <= len(source) && source[i-1] == '\n' {
+		return i
+	}
+	if j := bytes.IndexByte(source[min(i, len(source)):], '\n'); j >= 0 {
+		return i + j + 1
+	}
+	return len(source)
+}
+
+// headingText is the one-line Markdown of a paragraph or heading: its lines
+// joined by spaces, without hard-break markers.
+func headingText(source []byte, n ast.Node) string {
+	lines := n.Lines()
+	parts := make([]string, 0, lines.Len())
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		s := strings.TrimSpace(string(seg.Value(source)))
+		if i < lines.Len()-1 {
+			s = strings.TrimSuffix(s, `\`)
+		}
+		if s = strings.TrimSpace(s); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// atxSafe keeps a trailing " #" of heading text from being read as the
+// closing sequence of an ATX heading.
+func atxSafe(s string) string {
+	if strings.HasSuffix(s, "#") && !strings.HasSuffix(s, `\#`) {
+		return s[:len(s)-1] + `\#`
+	}
+	return s
+}
+
+// splitQuestion returns the question's first paragraph (or heading) as one
+// line, and the Markdown that follows it. head is empty when the question
+// does not start with text.
+func splitQuestion(src string) (head, rest string) {
+	source := []byte(src)
+	first := parse(source).FirstChild()
+	switch first.(type) {
+	case *ast.Paragraph, *ast.Heading:
+	default:
+		return "", src
+	}
+	head = headingText(source, first)
+	if head == "" {
+		return "", src
+	}
+	return head, strings.TrimSpace(src[blockEnd(source, first):])
+}
+
+var clozeRE = regexp.MustCompile(`(?s)\{\{c[1-9][0-9]*::(.*?)(?:::(.*?))?\}\}`)
+
+// hideCloze shows each deletion as […], or as [hint] when it has one.
+func hideCloze(s string) string {
+	return clozeRE.ReplaceAllStringFunc(s, func(m string) string {
+		sub := clozeRE.FindStringSubmatch(m)
+		if sub[2] != "" {
+			return `\[` + sub[2] + `\]`
+		}
+		return `\[…\]`
+	})
+}
+
+// revealCloze shows each deletion's text in bold.
+func revealCloze(s string) string {
+	return clozeRE.ReplaceAllStringFunc(s, func(m string) string {
+		t := strings.TrimSpace(clozeRE.FindStringSubmatch(m)[1])
+		if t == "" {
+			return ""
+		}
+		return "**" + t + "**"
+	})
+}
