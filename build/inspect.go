@@ -8,13 +8,38 @@ import (
 	"text/tabwriter"
 
 	"github.com/cardgen/cardgen/cards"
+	"github.com/cardgen/cardgen/exporters"
+	"github.com/cardgen/cardgen/exporters/render"
 )
 
 // LoadDeck loads and validates the deck, printing every error to stderr, and
 // every warning when verbose (otherwise only their count).
 // It fails on any error, and on any warning when strict.
 func LoadDeck(configPath string, strict, verbose bool, stderr io.Writer) (*cards.Deck, error) {
+	deck, _, err := load(configPath, false, strict, verbose, stderr)
+	return deck, err
+}
+
+// Prepare loads, validates and renders the deck: rendering is part of
+// validation, since it reports the HTML the sanitizer had to remove.
+func Prepare(configPath string, strict, verbose bool, stderr io.Writer) (*cards.Deck, *exporters.Rendered, error) {
+	return load(configPath, true, strict, verbose, stderr)
+}
+
+func load(configPath string, doRender, strict, verbose bool, stderr io.Writer) (*cards.Deck, *exporters.Rendered, error) {
 	deck, ds := cards.Load(configPath)
+	if deck != nil {
+		ds = append(ds, deck.Config.CheckFormats(append(Formats(), planned...))...)
+	}
+	var html *exporters.Rendered
+	if deck != nil && doRender {
+		var err error
+		if html, err = exporters.Render(deck, render.Default()); err != nil {
+			return nil, nil, err
+		}
+		ds = append(ds, html.Warnings...)
+		ds.Sort()
+	}
 	warned := 0
 	for _, d := range ds {
 		if d.Severity == cards.Error || verbose || strict {
@@ -32,14 +57,14 @@ func LoadDeck(configPath string, strict, verbose bool, stderr io.Writer) (*cards
 		if strict && warns > 0 {
 			msg += fmt.Sprintf(" and %d warning(s) (--strict)", warns)
 		}
-		return nil, &cards.ValidationError{Lines: []string{"validation failed: " + msg}}
+		return nil, nil, &cards.ValidationError{Lines: []string{"validation failed: " + msg}}
 	}
-	return deck, nil
+	return deck, html, nil
 }
 
 // Validate checks the question set and reports a one-line summary.
 func Validate(configPath string, strict bool, stderr io.Writer) error {
-	deck, err := LoadDeck(configPath, strict, true, stderr)
+	deck, _, err := Prepare(configPath, strict, true, stderr)
 	if err != nil {
 		return err
 	}

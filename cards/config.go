@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 
 	"github.com/BurntSushi/toml"
 )
@@ -22,6 +23,26 @@ type Config struct {
 	// every relative path in the config is resolved.
 	Path string `toml:"-"`
 	Root string `toml:"-"`
+
+	index *tomlIndex
+}
+
+// CheckFormats reports every output format the config names that is not in known.
+func (c *Config) CheckFormats(known []string) Diagnostics {
+	var ds Diagnostics
+	check := func(formats []string, line int, where string) {
+		for _, f := range formats {
+			if !slices.Contains(known, f) {
+				ds.errorf(c.Path, line, "%s names unknown format '%s'%s", where, f, didYouMean(f, known))
+			}
+		}
+	}
+	check(c.Output.Formats, c.index.firstKeyLine("output", "formats"), "[output] formats")
+	targets := c.index.headerLines("targets")
+	for i, t := range c.Targets {
+		check(t.Formats, at(targets, i), fmt.Sprintf("target '%s'", t.Name))
+	}
+	return ds
 }
 
 // DeckConfig names the deck and fixes its identity.
@@ -144,6 +165,7 @@ func LoadConfig(path string) (*Config, Diagnostics) {
 		return nil, ds
 	}
 	idx := scanTOML(data)
+	cfg.index = idx
 	for _, k := range md.Undecoded() {
 		name := k[len(k)-1]
 		table := k[:len(k)-1].String()

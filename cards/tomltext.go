@@ -42,8 +42,31 @@ func tomlDiagnostic(file string, err error) Diagnostic {
 		return Diagnostic{File: file, Line: pe.Position.Line, Col: pe.Position.Col, Severity: Error,
 			Message: "TOML: " + msg}
 	}
+	if m := typeErrRE.FindStringSubmatch(err.Error()); m != nil {
+		line := 0
+		fmt.Sscan(m[1], &line)
+		key := m[2][strings.LastIndex(m[2], ".")+1:]
+		return Diagnostic{File: file, Line: line, Severity: Error,
+			Message: fmt.Sprintf("TOML: '%s' has the wrong type: %s", key, humanTypes.Replace(m[3]))}
+	}
 	return Diagnostic{File: file, Severity: Error, Message: "TOML: " + err.Error()}
 }
+
+// typeErrRE matches the decoder's type errors, which carry a line but are not ParseErrors.
+var typeErrRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+var humanTypes = strings.NewReplacer(
+	"incompatible types: ", "",
+	"TOML value has type int64", "found a number",
+	"TOML value has type float64", "found a number",
+	"TOML value has type bool", "found a boolean",
+	"TOML value has type string", "found a string",
+	"TOML value has type []any", "found an array",
+	"TOML value has type map[string]any", "found a table",
+	"destination has type string", "expected a string",
+	"destination has type slice", "expected an array of strings",
+	"type mismatch for cards.cardDoc: expected table but found string", "expected [[cards]] tables, found a string",
+)
 
 // tomlIndex locates table headers and key assignments by line. The TOML
 // decoder does not report where keys are, and every diagnostic must name a line.

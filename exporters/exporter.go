@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters/render"
+	"github.com/cardgen/cardgen/lock"
 )
 
 // Exporter writes one output format from the loaded deck.
@@ -36,6 +38,9 @@ type Input struct {
 	HTML *Rendered
 	// Epoch is the build's fixed time (SOURCE_DATE_EPOCH), used where a format needs a date.
 	Epoch time.Time
+	// Lock is the lock updated over Full for this build: every note's mod and
+	// the retired cards (docs/anki.md).
+	Lock *lock.Lock
 }
 
 // Fields is one card's Markdown rendered to HTML.
@@ -48,6 +53,8 @@ type Fields struct {
 // Rendered holds the HTML of every card, rendered once and shared by all exporters.
 type Rendered struct {
 	byID map[string]Fields
+	// Warnings name each card field whose HTML the sanitizer cut, in set order.
+	Warnings cards.Diagnostics
 }
 
 // Get returns the rendered fields of card id.
@@ -56,6 +63,7 @@ func (r *Rendered) Get(id string) Fields { return r.byID[id] }
 // Render renders every card of d with r, on all cores. Output does not depend on scheduling.
 func Render(d *cards.Deck, r *render.Renderer) (*Rendered, error) {
 	out := make([]Fields, len(d.Cards))
+	warns := make([]cards.Diagnostics, len(d.Cards))
 	errs := make([]error, len(d.Cards))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -64,7 +72,7 @@ func Render(d *cards.Deck, r *render.Renderer) (*Rendered, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i], errs[i] = renderCard(r, d.Cards[i])
+				out[i], warns[i], errs[i] = renderCard(r, d.Cards[i])
 			}
 		}()
 	}
@@ -79,19 +87,28 @@ func Render(d *cards.Deck, r *render.Renderer) (*Rendered, error) {
 			return nil, fmt.Errorf("%s:%d: card '%s': %w", c.File, c.Line, c.ID, errs[i])
 		}
 		res.byID[c.ID] = out[i]
+		res.Warnings = append(res.Warnings, warns[i]...)
 	}
 	return res, nil
 }
 
-func renderCard(r *render.Renderer, c *cards.Card) (Fields, error) {
+func renderCard(r *render.Renderer, c *cards.Card) (Fields, cards.Diagnostics, error) {
 	var f Fields
-	var err error
-	if f.Question, err = r.HTML(c.Question); err != nil {
-		return f, err
+	var warns cards.Diagnostics
+	for _, field := range []struct {
+		key string
+		src string
+		dst *string
+	}{{"question", c.Question, &f.Question}, {"answer", c.Answer, &f.Answer}, {"extra", c.Extra, &f.Extra}} {
+		h, stripped, err := r.Render(field.src)
+		if err != nil {
+			return f, nil, err
+		}
+		*field.dst = h
+		if len(stripped) > 0 {
+			warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(field.key), Severity: cards.Warning,
+				Message: fmt.Sprintf("card '%s': unsafe HTML removed from the %s: %s", c.ID, field.key, strings.Join(stripped, ", "))})
+		}
 	}
-	if f.Answer, err = r.HTML(c.Answer); err != nil {
-		return f, err
-	}
-	f.Extra, err = r.HTML(c.Extra)
-	return f, err
+	return f, warns, nil
 }

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+const corpusConfig = `[deck]
+id = "t"
+namespace = "t"
+name = "T"
+
+[output]
+formats = ["csv-plain"]
+
+[[topics]]
+id = "detection"
+name = "检测"
+
+[[topics]]
+id = "normalization"
+name = "归一化"
+`
+
+const corpusCard = "[[cards]]\nid = \"ok\"\nquestion = \"q\"\nanswer = \"a\"\n"
+
+// corpusCase is one bad input: files replace or add to a minimal valid set.
+type corpusCase struct {
+	name  string
+	files map[string]string
+	// want matches a line of stderr; it must name the file (and line where one exists).
+	want string
+}
+
+// TestRejectedInputs runs `cardgen validate` on inputs that must be rejected
+// with exit code 1, a message naming the file (and line), and no panic.
+func TestRejectedInputs(t *testing.T) {
+	card := func(body string) map[string]string {
+		return map[string]string{"cards/detection.toml": body}
+	}
+	cases := []corpusCase{
+		// TOML syntax, every kind.
+		{"unclosed basic string", card("[[cards]]\nid = \"a\nquestion = \"q\"\n"), `^cards/detection.toml:2:\d+: error: TOML: `},
+		{"unclosed multi-line string", card("[[cards]]\nid = \"a\"\nquestion = \"\"\"q\n"), `^cards/detection.toml:\d+:\d+: error: TOML: `},
+		{"unclosed literal string", card("[[cards]]\nid = 'a\n"), `^cards/detection.toml:2:\d+: error: TOML: `},
+		{"bad escape", card("[[cards]]\nid = \"a\"\nquestion = \"\\q\"\n"), `^cards/detection.toml:3:\d+: error: TOML: .*escape`},
+		{"bad unicode escape", card("[[cards]]\nid = \"a\"\nquestion = \"\\uZZZZ\"\n"), `^cards/detection.toml:3:\d+: error: TOML: `},
+		{"duplicate key", card("[[cards]]\nid = \"a\"\nid = \"b\"\nquestion = \"q\"\n"), `^cards/detection.toml:3:\d+: error: TOML: .*already been defined`},
+		{"duplicate table", card("[deck]\n[deck]\n"), `^cards/detection.toml:2:\d+: error: TOML: `},
+		{"missing value", card("[[cards]]\nid =\n"), `^cards/detection.toml:2:\d+: error: TOML: `},
+		{"missing equals", card("[[cards]]\nid \"a\"\n"), `^cards/detection.toml:2:\d+: error: TOML: `},
+		{"unclosed array", card("[[cards]]\nid = \"a\"\ntags = [\"x\"\nquestion = \"q\"\n"), `^cards/detection.toml:\d+:\d+: error: TOML: `},
+		{"unclosed table header", card("[[cards]\nid = \"a\"\n"), `^cards/detection.toml:2:\d+: error: TOML: expected end of table array name`},
+		{"wrong type: number id", card("[[cards]]\nid = 5\nquestion = \"q\"\n"), `^cards/detection.toml:2: error: TOML: 'id' has the wrong type: found a number; expected a string$`},
+		{"wrong type: string tags", card("[[cards]]\nid = \"a\"\ntags = \"x\"\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: TOML: 'tags' has the wrong type: found a string; expected an array of strings$`},
+		{"array where table belongs", card("cards = [\"a\"]\n"), `^cards/detection.toml:1: error: TOML: 'cards' has the wrong type: expected \[\[cards\]\] tables, found a string$`},
+		{"table where string belongs", card("[[cards]]\nid = \"a\"\n[cards.question]\nx = 1\n"), `^cards/detection.toml:3: error: TOML: 'question' has the wrong type: found a table; expected a string$`},
+		{"key after value on one line", card("[[cards]]\nid = \"a\" question = \"q\"\n"), `^cards/detection.toml:2:\d+: error: TOML: `},
+		// Not text.
+		{"invalid UTF-8", card("[[cards]]\nid = \"a\"\nquestion = \"\xff\xfe\"\n"), `^cards/detection.toml:3: error: file is not valid UTF-8`},
+		{"NUL byte", card("[[cards]]\nid = \"a\"\nquestion = \"q\x00\"\n"), `^cards/detection.toml:3: error: file contains a NUL byte`},
+		{"invalid UTF-8 in config", map[string]string{"config.toml": corpusConfig + "# \xc3\x28\n"}, `^config.toml:\d+: error: file is not valid UTF-8`},
+		// Structure.
+		{"zero cards", map[string]string{"cards/detection.toml": "topic = \"detection\"\n"}, `^cards: error: the question set has no cards`},
+		{"no topic files", map[string]string{"cards/detection.toml": "", "cards/detection.txt": "x"}, `^cards: error: the question set has no cards`},
+		{"cloze without deletion", card("[[cards]]\nid = \"a\"\ntype = \"cloze\"\nquestion = \"plain\"\n"), `^cards/detection.toml:4: error: cloze card 'a' has no deletion`},
+		{"cloze with malformed deletion", card("[[cards]]\nid = \"a\"\ntype = \"cloze\"\nquestion = \"{{c0::x}}\"\n"), `^cards/detection.toml:4: error: cloze card 'a' has no deletion`},
+		{"duplicate ids across files", map[string]string{"cards/normalization.toml": corpusCard}, `^cards/normalization.toml:2: error: duplicate id 'ok': already used at cards/detection.toml:1`},
+		{"duplicate ids in one file", card(corpusCard + corpusCard), `^cards/detection.toml:6: error: duplicate id 'ok'`},
+		{"ids differing only by case", map[string]string{"cards/normalization.toml": "[[cards]]\nid = \"OK\"\nquestion = \"q\"\n"}, `^cards/normalization.toml:2: error: id 'OK' is not a slug`},
+		{"id with underscore", card("[[cards]]\nid = \"a_b\"\nquestion = \"q\"\n"), `^cards/detection.toml:2: error: id 'a_b' is not a slug.*'a-b'`},
+		{"id with double dash", card("[[cards]]\nid = \"a--b\"\nquestion = \"q\"\n"), `^cards/detection.toml:2: error: id 'a--b' is not a slug`},
+		{"id in Chinese", card("[[cards]]\nid = \"批归一化\"\nquestion = \"q\"\n"), `^cards/detection.toml:2: error: id '批归一化' is not a slug`},
+		{"missing id", card("[[cards]]\nquestion = \"q\"\n"), `^cards/detection.toml:1: error: card #1 has no id`},
+		{"unknown card topic", card("[[cards]]\nid = \"a\"\ntopics = [\"detectoin\"]\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: .*unknown topic 'detectoin'; did you mean 'detection'\?`},
+		{"unknown file topic", map[string]string{"cards/segmentation.toml": corpusCard}, `^cards/segmentation.toml: error: unknown topic 'segmentation'`},
+		{"tag with space", card("[[cards]]\nid = \"a\"\ntags = [\"a b\"]\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: tag "a b"`},
+		{"empty tag", card("[[cards]]\nid = \"a\"\ntags = [\"\"]\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: tag ""`},
+		{"unknown card type", card("[[cards]]\nid = \"a\"\ntype = \"qa\"\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: unknown card type 'qa'`},
+		{"unknown key", card("[[cards]]\nid = \"a\"\nquestoin = \"q\"\n"), `^cards/detection.toml:3: error: unknown key 'questoin'; did you mean 'question'\?`},
+		{"empty question", card("[[cards]]\nid = \"a\"\nquestion = \"\"\n"), `^cards/detection.toml:3: error: card 'a' has an empty question`},
+		// Media.
+		{"missing media", card("[[cards]]\nid = \"a\"\nquestion = \"![x](m/none.png)\"\n"), `^cards/detection.toml:3: error: card 'a': image 'm/none.png' not found`},
+		{"media escaping with ..", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](../../etc/passwd.png)\"\n"), `^cards/detection.toml:4: error: .*points outside the cards folder`},
+		{"media absolute path", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](/etc/x.png)\"\n"), `^cards/detection.toml:4: error: .*absolute path`},
+		{"media remote url", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](https://example.com/x.png)\"\n"), `^cards/detection.toml:4: error: .*not a local file`},
+		{"media html img escaping", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '<img src=\"../x.png\">'\n"), `^cards/detection.toml:4: error: .*points outside the cards folder`},
+		{"media wrong type", map[string]string{"cards/detection.toml": "[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](m/run.sh)\"\n", "cards/m/run.sh": "#!/bin/sh"}, `^cards/detection.toml:4: error: card 'a': media 'm/run.sh' has an unsupported type`},
+		{"media too large", map[string]string{"cards/detection.toml": "[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](m/big.png)\"\n", "cards/m/big.png": strings.Repeat("x", 5<<20+1)}, `^cards/detection.toml:4: error: card 'a': media 'm/big.png' is 5242881 bytes`},
+		// Config.
+		{"config missing namespace", map[string]string{"config.toml": strings.Replace(corpusConfig, "namespace = \"t\"\n", "", 1)}, `^config.toml:1: error: \[deck\] namespace is missing`},
+		{"config unknown format", map[string]string{"config.toml": strings.Replace(corpusConfig, `["csv-plain"]`, `["apkg", "docx"]`, 1)}, `^config.toml:7: error: \[output\] formats names unknown format 'docx'`},
+		{"config target with unknown topic", map[string]string{"config.toml": corpusConfig + "\n[[targets]]\nname = \"x\"\ntopics = [\"pose\"]\n"}, `^config.toml:\d+: error: target 'x' names unknown topic 'pose'`},
+		{"config unknown key", map[string]string{"config.toml": strings.Replace(corpusConfig, "[output]", "[output]\ndri = \"x\"", 1)}, `^config.toml:7: error: unknown key 'output.dri'; did you mean 'dir'\?`},
+		{"config syntax error", map[string]string{"config.toml": "[deck\n"}, `^config.toml:2:\d+: error: TOML: expected '.' or ']' to end table name`},
+		{"config missing", map[string]string{"config.toml": ""}, `^config.toml: error: \[deck\] id is missing`},
+		{"config duplicate topic", map[string]string{"config.toml": corpusConfig + "\n[[topics]]\nid = \"detection\"\nname = \"again\"\n"}, `^config.toml:\d+: error: topic 'detection' is declared twice`},
+	}
+	if len(cases) < 40 {
+		t.Fatalf("the corpus must keep at least 40 rejected inputs, has %d", len(cases))
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := corpusDir(t, tc.files)
+			var stdout, stderr bytes.Buffer
+			code := runIn(t, dir, []string{"validate"}, &stdout, &stderr)
+			if code != 1 {
+				t.Fatalf("exit code %d, want 1\nstderr:\n%s", code, stderr.String())
+			}
+			re := regexp.MustCompile(tc.want)
+			found := false
+			for _, line := range strings.Split(stderr.String(), "\n") {
+				if re.MatchString(line) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no stderr line matches %q\nstderr:\n%s", tc.want, stderr.String())
+			}
+		})
+	}
+}
+
+// corpusDir writes the minimal valid set overlaid with files into a temp dir.
+func corpusDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	all := map[string]string{"config.toml": corpusConfig, "cards/detection.toml": corpusCard}
+	for k, v := range files {
+		all[k] = v
+	}
+	for name, body := range all {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// runIn runs the CLI with dir as the working directory, so messages name relative paths.
+func runIn(t *testing.T, dir string, args []string, stdout, stderr *bytes.Buffer) int {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	return run(args, stdout, stderr)
+}
