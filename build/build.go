@@ -16,7 +16,8 @@ import (
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
-	"github.com/cardgen/cardgen/exporters/render"
+	"github.com/cardgen/cardgen/exporters/apkg"
+	"github.com/cardgen/cardgen/lock"
 )
 
 // Options are the inputs of one build, parsed and checked by the caller.
@@ -33,6 +34,8 @@ type Options struct {
 	Filter cards.Filter
 	// Epoch is the fixed build time (SOURCE_DATE_EPOCH); zero when unset.
 	Epoch time.Time
+	// Locked fails the build, writing nothing, when the lock file is out of date (for CI).
+	Locked bool
 	// Stderr receives the human-readable report.
 	Stderr io.Writer
 }
@@ -63,7 +66,7 @@ func Run(opts Options) (*Result, error) {
 	if stderr == nil {
 		stderr = io.Discard
 	}
-	deck, err := LoadDeck(opts.ConfigPath, false, false, stderr)
+	deck, html, err := Prepare(opts.ConfigPath, false, false, stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -89,15 +92,16 @@ func Run(opts Options) (*Result, error) {
 		fmt.Fprintf(stderr, "cardgen: format '%s' is not available in this version yet; skipped\n", f)
 	}
 
+	lockFile, err := updateLock(deck, html, opts)
+	if err != nil {
+		return nil, err
+	}
+
 	outDir := cfg.OutDir()
 	if opts.OutDir != "" {
 		outDir = opts.OutDir
 	}
 	if err := prepareOutDir(outDir); err != nil {
-		return nil, err
-	}
-	html, err := exporters.Render(deck, render.Default())
-	if err != nil {
 		return nil, err
 	}
 
@@ -112,13 +116,18 @@ func Run(opts Options) (*Result, error) {
 		if len(sub.Cards) == 0 {
 			return nil, fmt.Errorf("target '%s' selects no cards; check its topics and tags in %s", p.target.Name, cfg.Path)
 		}
-		in := &exporters.Input{Deck: sub, Full: deck, Target: p.target.Name, HTML: html, Epoch: opts.Epoch}
+		in := &exporters.Input{Deck: sub, Full: deck, Target: p.target.Name, HTML: html, Epoch: opts.Epoch, Lock: lockFile.Next}
 		for _, f := range p.formats {
 			e := exporterFor(f)
 			if e == nil {
 				continue
 			}
 			final := filepath.Join(outDir, OutputName(cfg, p.target.Name, e.Extension()))
+			if c, ok := e.(nameChecker); ok {
+				if err := c.CheckOutputName(final); err != nil {
+					return nil, err
+				}
+			}
 			tmp, err := writeTemp(outDir, func(w io.Writer) error { return e.Export(w, in) })
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", final, err)
@@ -126,6 +135,14 @@ func Run(opts Options) (*Result, error) {
 			pending = append(pending, pendingFile{tmp: tmp, final: final})
 			res.Artifacts = append(res.Artifacts, Artifact{Path: final, Format: f, Target: p.target.Name, Cards: len(sub.Cards)})
 		}
+	}
+	// The lock goes last: it changes only together with the artifacts built from it.
+	if lockFile.Stale {
+		tmp, err := lock.WriteTemp(lockFile.Path, lockFile.Next.Marshal())
+		if err != nil {
+			return nil, err
+		}
+		pending = append(pending, pendingFile{tmp: tmp, final: lockFile.Path})
 	}
 	// Every artifact is complete: only now replace the previous ones.
 	for i, p := range pending {
@@ -138,7 +155,34 @@ func Run(opts Options) (*Result, error) {
 	for _, a := range res.Artifacts {
 		fmt.Fprintf(stderr, "wrote %s (%d cards)\n", a.Path, a.Cards)
 	}
+	if lockFile.Stale {
+		fmt.Fprintf(stderr, "updated %s: %s\n", lockFile.Path, lockFile.Summary())
+	}
 	return res, nil
+}
+
+// nameChecker is an exporter that refuses some output file names.
+type nameChecker interface{ CheckOutputName(path string) error }
+
+// updateLock brings the lock up to date with the full deck, once per build
+// and before any exporter runs; with --locked an out-of-date lock is an error.
+func updateLock(deck *cards.Deck, html *exporters.Rendered, opts Options) (*lock.Plan, error) {
+	states, noteTypes, err := apkg.LockState(deck, html)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Epoch
+	if now.IsZero() {
+		now = time.Now()
+	}
+	p, err := lock.Prepare(deck.Config.LockPath(), states, noteTypes, now.Unix())
+	if err != nil {
+		return nil, err
+	}
+	if opts.Locked && p.Stale {
+		return nil, p.OutOfDate()
+	}
+	return p, nil
 }
 
 // OutputName is <deck-id>[-<target>]<ext>; the full target has no suffix.

@@ -4,10 +4,13 @@ import (
 	"slices"
 
 	"github.com/cardgen/cardgen/exporters"
+	"github.com/cardgen/cardgen/exporters/apkg"
 )
 
 // available lists the exporters this cardgen can run, one per format.
-var available = []exporters.Exporter{}
+var available = []exporters.Exporter{
+	apkg.Exporter{},
+}
 
 // planned are formats a config may name that this cardgen cannot write yet.
 var planned = []string{"apkg", "csv", "csv-plain", "md", "html", "pdf"}

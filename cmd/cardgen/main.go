@@ -104,7 +104,8 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 		Long: "Build every target of config.toml (or the one named by --target, or an ad-hoc\n" +
 			"selection given by --topic/--exclude-topic/--tag) in every configured format.\n" +
 			"Files are named <deck-id>[-<target>].<ext>. Outputs are written completely\n" +
-			"before any previous file is replaced.",
+			"before any previous file is replaced. The lock file beside config.toml is\n" +
+			"updated with the build (see docs/anki.md); --locked fails if it would change.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ConfigPath = cfg()
@@ -120,6 +121,7 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&opts.OutDir, "out", "", "output folder (default: [output] dir of the config)")
 	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "formats to write, comma-separated (default: [output] formats)")
 	cmd.Flags().StringVar(&opts.Target, "target", "", "build only this target of the config")
+	cmd.Flags().BoolVar(&opts.Locked, "locked", false, "fail, writing nothing, if the lock file is out of date (for CI)")
 	filterFlags(cmd, &opts.Filter)
 	return cmd
 }

@@ -97,8 +97,18 @@ func DeckName(cfg *cards.Config, topicID string) string {
 	if i := cfg.TopicIndex(topicID); i >= 0 {
 		name = cfg.Topics[i].Name
 	}
-	return cleanDeckPart(cfg.Deck.Name) + "::" + cleanDeckPart(name)
+	return RootDeckName(cfg) + "::" + cleanDeckPart(name)
 }
+
+// RootDeckName is the parent of every topic deck: the deck's display name.
+func RootDeckName(cfg *cards.Config) string { return cleanDeckPart(cfg.Deck.Name) }
+
+// RetiredDeckName is the deck that holds retired notes new to a learner.
+func RetiredDeckName(cfg *cards.Config) string { return RootDeckName(cfg) + "::已删除 (retired)" }
+
+// RetiredTag marks the note of a card that left the set, so learners can
+// find and delete it (docs/anki.md).
+const RetiredTag = "cardgen::retired"
 
 // cleanDeckPart keeps a deck name component valid: no "::", no quotes, trimmed (§2.4.2).
 func cleanDeckPart(s string) string {

@@ -1,0 +1,161 @@
+package apkg
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cardgen/cardgen/cards"
+	"github.com/cardgen/cardgen/exporters"
+	"github.com/cardgen/cardgen/exporters/ankinote"
+	"github.com/cardgen/cardgen/lock"
+)
+
+// note is what the package carries for one note, before ids are assigned.
+type note struct {
+	nt     ankinote.NoteType
+	fields []string
+	tags   string // Anki's form: "" or " a b " (§2.3)
+	ords   []int  // template ords of the cards to ship
+}
+
+// cardNote builds the note of a card in the set. media maps the card's image
+// references to packaged names (nil when it has none).
+func cardNote(cfg *cards.Config, c *cards.Card, f exporters.Fields, media map[string]string) note {
+	n := note{
+		nt:     ankinote.For(cfg, c.Type),
+		fields: ankinote.Values(c, f, media),
+		tags:   joinTags(ankinote.Tags(c)),
+	}
+	n.ords = cardOrds(c.Type, n.fields, c.Question)
+	return n
+}
+
+// cardOrds lists the cards a note has: one per template, except a reversed
+// card with no answer yet, which gets no empty answer-side card, and cloze,
+// which gets one card per cloze number (§3.1: an update adds missing ords later).
+func cardOrds(t cards.Type, fields []string, clozeSource string) []int {
+	switch t {
+	case cards.Cloze:
+		var ords []int
+		for _, n := range cards.ClozeNumbers(clozeSource) {
+			ords = append(ords, n-1)
+		}
+		if len(ords) == 0 {
+			ords = []int{0}
+		}
+		return ords
+	case cards.Reversed:
+		if strings.TrimSpace(fields[2]) == "" {
+			return []int{0}
+		}
+		return []int{0, 1}
+	}
+	return []int{0}
+}
+
+// joinTags writes tags the way Anki stores them: sorted, unique, space
+// separated with a leading and trailing space, or "" when there are none.
+func joinTags(tags []string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	t := slices.Clone(tags)
+	slices.Sort(t)
+	t = slices.Compact(t)
+	return " " + strings.Join(t, " ") + " "
+}
+
+// hash covers exactly what an update overwrites in the learner's note: the
+// note type, every field and the tags (§0 rule 15). Deck and card rows are
+// left out because re-import never touches existing cards (§3.1).
+func (n note) hash() string {
+	h := sha256.New()
+	h.Write(strconv.AppendInt(nil, n.nt.ID, 10))
+	h.Write([]byte{0x1e})
+	for i, f := range n.fields {
+		if i > 0 {
+			h.Write([]byte{0x1f})
+		}
+		h.Write([]byte(f))
+	}
+	h.Write([]byte{0x1e})
+	h.Write([]byte(n.tags))
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// plainQuestion is the question as one line of text, kept in the lock for the retired note.
+func plainQuestion(n note) string {
+	return strings.Join(strings.Fields(stripHTMLMedia(n.fields[1])), " ")
+}
+
+// retiredNote builds the note that replaces a retired card's note in the
+// learner's collection: same guid and note type, so it updates in place
+// (§3.1), with a notice and the retired tag so the learner can find it.
+func retiredNote(cfg *cards.Config, id string, t lock.Retired) note {
+	kind := cards.Type(t.Type)
+	if !slices.Contains(cards.Types, kind) {
+		kind = cards.Basic
+	}
+	day := time.Unix(t.Mod, 0).UTC().Format("2006-01-02")
+	banner := `<div class="retired">已删除 · retired</div>`
+	notice := fmt.Sprintf(`<div class="retired">此卡片已于 %s 从题库中删除,可以删除。<br>This card was retired from the deck on %s and can be deleted: search for <code>tag:%s</code>.</div>`,
+		day, day, ankinote.RetiredTag)
+	q := html.EscapeString(t.Question)
+	n := note{nt: ankinote.For(cfg, kind)}
+	tags := []string{ankinote.RetiredTag}
+	if t.Topic != "" {
+		tags = append(tags, "topic::"+t.Topic)
+	}
+	n.tags = joinTags(tags)
+	if kind == cards.Cloze {
+		// The question keeps its {{cN::…}} marks, so every existing cloze card still renders.
+		n.fields = []string{id, banner + q, notice, ""}
+		n.ords = cardOrds(kind, n.fields, t.Question)
+	} else {
+		n.fields = []string{id, banner + q, notice, "", ""}
+		n.ords = cardOrds(kind, n.fields, "")
+	}
+	return n
+}
+
+// mediaNames maps every image reference of the deck to its packaged name.
+func mediaNames(d *cards.Deck) (map[string]string, error) {
+	return ankinote.MediaNames(d.Config.Deck.Namespace, d.Cards)
+}
+
+// mediaFor returns the media map to rewrite a card's fields with: nil for a
+// card without images, so its fields are not scanned for <img>.
+func mediaFor(c *cards.Card, all map[string]string) map[string]string {
+	if len(c.Media) == 0 {
+		return nil
+	}
+	return all
+}
+
+// LockState computes, for every card of the full deck, what the lock
+// records: the hash of its note as this exporter writes it, and what its
+// retired note would need; and the hash of each note type. build.Run feeds
+// it to lock.Update once per build, before any exporter runs.
+func LockState(full *cards.Deck, r *exporters.Rendered) ([]lock.CardState, map[string]string, error) {
+	media, err := mediaNames(full)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]lock.CardState, len(full.Cards))
+	for i, c := range full.Cards {
+		n := cardNote(full.Config, c, r.Get(c.ID), mediaFor(c, media))
+		out[i] = lock.CardState{ID: c.ID, Hash: n.hash(), Type: string(c.Type), Topic: c.Topic, Question: plainQuestion(n)}
+	}
+	css := CSS()
+	nts := map[string]string{}
+	for _, nt := range ankinote.All(full.Config) {
+		nts[string(nt.Kind)] = noteTypeHash(nt, css)
+	}
+	return out, nts, nil
+}
