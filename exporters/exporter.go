@@ -41,7 +41,29 @@ type Input struct {
 	// Lock is the lock updated over Full for this build: every note's mod and
 	// the retired cards (docs/anki.md).
 	Lock *lock.Lock
+	// Paper is the paper size of printable formats ("a4" or "letter"); empty means a4.
+	Paper string
+	// Warn reports a problem that does not stop the build; nil discards it.
+	Warn func(format string, args ...any)
 }
+
+// Warnf reports a warning through Warn, if set.
+func (in *Input) Warnf(format string, args ...any) {
+	if in.Warn != nil {
+		in.Warn(format, args...)
+	}
+}
+
+// UnavailableError is returned by an exporter whose format cannot be written
+// on this machine, such as pdf without a browser. The build still writes every
+// other artifact, then fails with this message.
+type UnavailableError struct {
+	Format string
+	// Reason says what is missing and how to install it.
+	Reason string
+}
+
+func (e *UnavailableError) Error() string { return e.Format + ": " + e.Reason }
 
 // Fields is one card's Markdown rendered to HTML.
 type Fields struct {
