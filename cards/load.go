@@ -110,6 +110,8 @@ func (l *loader) loadFile(path string, ds *Diagnostics) []*Card {
 		ds.errorf(path, line, "%s", msg)
 		return nil
 	}
+	// Files saved on Windows keep CRLF inside multi-line strings; cards never need a CR.
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	var doc fileDoc
 	md, err := toml.Decode(string(data), &doc)
 	if err != nil {
