@@ -1,7 +1,9 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -157,4 +159,125 @@ func runIn(t *testing.T, dir string, args []string, stdout, stderr *bytes.Buffer
 	}
 	defer os.Chdir(wd)
 	return run(args, stdout, stderr)
+}
+
+// TestHandledInputs builds inputs that must neither crash nor hang. Each is
+// either built (with the unsafe parts removed) or rejected with a clear message;
+// docs/security.md records which.
+func TestHandledInputs(t *testing.T) {
+	deepList := func(n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			b.WriteString(strings.Repeat("  ", i) + "- x\n")
+		}
+		return b.String()
+	}
+	literal := func(answer string) map[string]string {
+		return map[string]string{"cards/detection.toml": "[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '''\n" + answer + "\n'''\n"}
+	}
+	cases := []struct {
+		name  string
+		files map[string]string
+		// warn, when set, must match a stderr line (e.g. the sanitizer's warning).
+		warn string
+	}{
+		{"UTF-8 BOM", map[string]string{"cards/detection.toml": "\xef\xbb\xbf" + corpusCard}, ""},
+		{"CRLF line endings", map[string]string{"cards/detection.toml": strings.ReplaceAll("[[cards]]\nid = \"a\"\nquestion = '''\nline1\nline2\n'''\nanswer = \"x\"\n", "\n", "\r\n")}, ""},
+		{"empty card file among others", map[string]string{"cards/normalization.toml": ""}, ""},
+		{"comment-only card file among others", map[string]string{"cards/normalization.toml": "# nothing yet\n"}, ""},
+		{"1 MB answer", literal(strings.Repeat("答案 text $x^2$ ", 1<<16)), ""},
+		{"blockquotes 5000 deep", literal(strings.Repeat(">", 5000) + " deep"), ""},
+		{"lists 300 deep", literal(deepList(300)), ""},
+		{"emphasis 5000 deep", literal(strings.Repeat("*a ", 5000) + strings.Repeat(" a*", 5000)), ""},
+		{"links 5000 deep", literal(strings.Repeat("[", 5000) + "x" + strings.Repeat("](u)", 5000)), ""},
+		{"unbalanced dollar", literal("price $5, formula $x + y and $$ never closed"), ""},
+		{"script tag", literal("<script>alert(1)</script>"), `^cards/detection.toml:4: warning: card 'a': unsafe HTML removed from the answer: <script>$`},
+		{"event handler", literal(`<b onmouseover="alert(1)">x</b>`), `onmouseover on <b>`},
+		{"javascript url", literal(`[x](javascript:alert(1))`), `href=javascript: on <a>`},
+		{"data url link", literal(`<a href="data:text/html,<script>alert(1)</script>">x</a>`), `href=data: on <a>`},
+		{"iframe object embed", literal(`<iframe src="x"></iframe><object data="x"></object><embed src="x">`), `<iframe>`},
+		{"style escaping the card", literal(`<style>.card{display:none}</style>`), `<style>`},
+		{"form and input", literal(`<form action="x"><input name="p"></form>`), `<form>`},
+		{"svg with script", literal(`<svg onload="alert(1)"><script>x</script></svg>`), `<svg>`},
+		{"meta refresh", literal(`<meta http-equiv="refresh" content="0;url=x">`), `<meta>`},
+		{"html comment and entities", literal(`<!-- hidden --> &amp; &lt;b&gt; &#x3c;script&#x3e;`), ""},
+		{"allowed html", literal(`<details><summary>展开</summary>x<sub>2</sub><sup>3</sup><br><kbd>Ctrl</kbd></details>`), ""},
+		{"hash at line start", literal("# 标题\n#not-a-heading\n"), ""},
+		{"quotes commas and tabs", literal("a,\"b\";\tc\nnew line, \"quoted\"\n"), ""},
+		{"formula injection text", literal("=cmd|' /C calc'!A0\n+1\n-1\n@SUM(1)"), ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string]string{"config.toml": strings.Replace(corpusConfig, `["csv-plain"]`, `["apkg", "csv", "csv-plain", "md"]`, 1)}
+			for k, v := range tc.files {
+				files[k] = v
+			}
+			dir := corpusDir(t, files)
+			var stdout, stderr bytes.Buffer
+			code := runIn(t, dir, []string{"build", "--out", "out"}, &stdout, &stderr)
+			if code != 0 {
+				t.Fatalf("exit code %d, want a build\nstderr:\n%s", code, stderr.String())
+			}
+			if tc.warn != "" {
+				code = runIn(t, dir, []string{"validate"}, &stdout, &stderr)
+				if !regexp.MustCompile(`(?m)` + tc.warn).MatchString(stderr.String()) {
+					t.Errorf("validate: no warning matching %q\nstderr:\n%s", tc.warn, stderr.String())
+				}
+			}
+			entries, err := os.ReadDir(filepath.Join(dir, "out"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				if strings.HasPrefix(e.Name(), ".") {
+					t.Errorf("stray temporary file %s", e.Name())
+				}
+				if html := htmlBearing(t, filepath.Join(dir, "out", e.Name())); html != nil {
+					if m := unsafeRE.Find(html); m != nil {
+						t.Errorf("%s carries unsafe markup %q", e.Name(), m)
+					}
+				}
+			}
+		})
+	}
+}
+
+var unsafeRE = regexp.MustCompile(`(?i)<script|<iframe|<object|<embed|<style|<form|<svg|<meta|\son[a-z]+=|javascript:`)
+
+// htmlBearing returns the bytes of an output that carries card HTML: the Anki
+// CSV, or the collection inside an .apkg. Other outputs keep Markdown source.
+func htmlBearing(t *testing.T, path string) []byte {
+	t.Helper()
+	switch {
+	case strings.HasSuffix(path, ".plain.csv") || strings.HasSuffix(path, ".md"):
+		return nil
+	case strings.HasSuffix(path, ".csv"):
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	case strings.HasSuffix(path, ".apkg"):
+		zr, err := zip.OpenReader(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		for _, f := range zr.File {
+			if f.Name == "collection.anki2" {
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rc.Close()
+				b, err := io.ReadAll(rc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return b
+			}
+		}
+		t.Fatalf("%s has no collection.anki2", path)
+	}
+	return nil
 }
