@@ -5,11 +5,18 @@ import (
 
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/apkg"
+	"github.com/cardgen/cardgen/exporters/csvdeck"
+	"github.com/cardgen/cardgen/exporters/markdown"
 )
 
 // available lists the exporters this cardgen can run, one per format.
 var available = []exporters.Exporter{
 	apkg.Exporter{},
+	csvdeck.Anki{},
+	csvdeck.Plain{},
+	markdown.Exporter{Layout: markdown.Study},
+	markdown.Exporter{Layout: markdown.Quiz},
+	markdown.Exporter{Layout: markdown.Details},
 }
 
 // planned are formats a config may name that this cardgen cannot write yet.
