@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
@@ -70,10 +71,12 @@ const Lang = "zh-CN"
 
 // Anchors are the card id for a card's question, and ids containing '_',
 // which no card or topic id (a slug) can contain, for everything else.
-func topicAnchor(topic string) string { return "topic_" + topic }
-func answerAnchor(card string) string { return "answer_" + card }
+func topicAnchor(topic string) string        { return "topic_" + topic }
+func topicAnswersAnchor(topic string) string { return "answers_" + topic }
+func answerAnchor(card string) string        { return "answer_" + card }
 
 const (
+	contentsAnchor  = "part_contents"
 	questionsAnchor = "part_questions"
 	answersAnchor   = "part_answers"
 )
@@ -175,7 +178,7 @@ func (d *document) study(secs []section, folded bool) {
 			toc = append(toc, "  - "+link(e.title(), e.card.ID))
 		}
 	}
-	d.block(heading(1, labels.Contents))
+	d.target(contentsAnchor, 1, labels.Contents)
 	d.block(strings.Join(toc, "\n"))
 	for _, s := range secs {
 		d.target(topicAnchor(s.topic.ID), 1, s.topic.Name)
@@ -203,7 +206,10 @@ func (d *document) quiz(secs []section) {
 		}
 	}
 	toc = append(toc, "- "+link(labels.Answers, answersAnchor))
-	d.block(heading(1, labels.Contents))
+	for _, s := range secs {
+		toc = append(toc, "  - "+link(s.topic.Name, topicAnswersAnchor(s.topic.ID)))
+	}
+	d.target(contentsAnchor, 1, labels.Contents)
 	d.block(strings.Join(toc, "\n"))
 
 	d.target(questionsAnchor, 1, labels.Questions)
@@ -217,7 +223,7 @@ func (d *document) quiz(secs []section) {
 	}
 	d.target(answersAnchor, 1, labels.Answers)
 	for _, s := range secs {
-		d.block(heading(2, s.topic.Name))
+		d.target(topicAnswersAnchor(s.topic.ID), 2, s.topic.Name)
 		for _, e := range s.entries {
 			d.target(answerAnchor(e.card.ID), 3, e.title())
 			d.block(answer(e.card, 4))
@@ -271,7 +277,6 @@ func meta(c *cards.Card) string {
 var pdfSettings = [][2]string{
 	{"babel-lang", "chinese"},
 	{"documentclass", "article"},
-	{"papersize", "a4"},
 	{"geometry", "margin=2cm"},
 	{"mainfont", "Noto Serif CJK SC"},
 	{"sansfont", "Noto Sans CJK SC"},
@@ -281,24 +286,41 @@ var pdfSettings = [][2]string{
 	{"CJKmonofont", "Noto Sans Mono CJK SC"},
 }
 
-// frontMatter writes the YAML metadata block. The date comes from the
-// build's fixed time and is left out without one, so output never depends
-// on the clock.
+// frontMatter writes the YAML metadata block.
 func (d *document) frontMatter(in *exporters.Input) {
 	cfg := in.Deck.Config
 	lines := []string{"---", "title: " + yamlString(cfg.Deck.Name)}
 	if s := subtitle(in); s != "" {
 		lines = append(lines, "subtitle: "+yamlString(s))
 	}
-	if !in.Epoch.IsZero() {
-		lines = append(lines, "date: "+yamlString(in.Epoch.UTC().Format("2006-01-02")))
+	if t := date(in); !t.IsZero() {
+		lines = append(lines, "date: "+yamlString(t.UTC().Format("2006-01-02")))
 	}
 	lines = append(lines, "lang: "+Lang)
 	for _, kv := range pdfSettings {
 		lines = append(lines, kv[0]+": "+yamlString(kv[1]))
 	}
-	lines = append(lines, "colorlinks: true", "---")
+	paper := in.Paper
+	if paper == "" {
+		paper = "a4"
+	}
+	lines = append(lines, "papersize: "+yamlString(paper), "colorlinks: true", "---")
 	d.block(strings.Join(lines, "\n"))
+}
+
+// date is when the selected cards last changed, from the lock, or else the
+// build's fixed time; zero without either, so output never depends on the clock.
+func date(in *exporters.Input) time.Time {
+	var mod int64
+	if in.Lock != nil {
+		for _, c := range in.Deck.Cards {
+			mod = max(mod, in.Lock.Cards[c.ID].Mod)
+		}
+	}
+	if mod > 0 {
+		return time.Unix(mod, 0)
+	}
+	return in.Epoch
 }
 
 // subtitle names a partial build: the names of its target's topics, or the target's name.
