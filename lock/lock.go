@@ -52,6 +52,14 @@ type Card struct {
 	Topic string `json:"topic"`
 	// Question is the question as plain text.
 	Question string `json:"question"`
+	// Topics are the card's additional topics, as in its topic file; absent when it has none.
+	Topics []string `json:"topics,omitempty"`
+}
+
+// same reports whether two entries are equal in every field.
+func (c Card) same(o Card) bool {
+	return c.Hash == o.Hash && c.Mod == o.Mod && c.Type == o.Type && c.Topic == o.Topic &&
+		c.Question == o.Question && slices.Equal(c.Topics, o.Topics)
 }
 
 // Retired is a tombstone: a card that was in the set and no longer is.
@@ -217,6 +225,8 @@ type CardState struct {
 	Type     string
 	Topic    string
 	Question string
+	// Topics are the additional topics, besides Topic.
+	Topics []string
 }
 
 // ChangeKind says how an entry changed.
@@ -274,12 +284,15 @@ func (l *Lock) Update(cs []CardState, noteTypes map[string]string, now int64) (*
 
 	for _, c := range cs {
 		e := Card{Hash: c.Hash, Type: c.Type, Topic: c.Topic, Question: c.Question}
+		if len(c.Topics) > 0 {
+			e.Topics = slices.Clone(c.Topics)
+		}
 		prev, inSet := l.Cards[c.ID]
 		tomb, retired := l.Retired[c.ID]
 		switch {
 		case inSet && prev.Hash == c.Hash:
 			e.Mod = prev.Mod
-			if prev != e {
+			if !prev.same(e) {
 				changes = append(changes, Change{ID: c.ID, Kind: Moved})
 			}
 		case inSet:
