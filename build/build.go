@@ -34,6 +34,8 @@ type Options struct {
 	Filter cards.Filter
 	// Epoch is the fixed build time (SOURCE_DATE_EPOCH); zero when unset.
 	Epoch time.Time
+	// Now is the clock used when Epoch is zero; nil means time.Now. Tests move it.
+	Now func() time.Time
 	// Locked fails the build, writing nothing, when the lock file is out of date (for CI).
 	Locked bool
 	// Stderr receives the human-readable report.
@@ -46,6 +48,10 @@ type Artifact struct {
 	Format string
 	Target string
 	Cards  int
+	// Topics are what the manifest records (see ManifestArtifact).
+	Topics []string
+	// SHA256 is the hex digest of the file's bytes.
+	SHA256 string
 }
 
 // Result reports what a build did.
@@ -133,9 +139,14 @@ func Run(opts Options) (*Result, error) {
 				return nil, fmt.Errorf("%s: %w", final, err)
 			}
 			pending = append(pending, pendingFile{tmp: tmp, final: final})
-			res.Artifacts = append(res.Artifacts, Artifact{Path: final, Format: f, Target: p.target.Name, Cards: len(sub.Cards)})
+			res.Artifacts = append(res.Artifacts, Artifact{Path: final, Format: f, Target: p.target.Name, Cards: len(sub.Cards), Topics: topicsOf(p.target, sub)})
 		}
 	}
+	sums, err := writeChecksums(outDir, cfg, res.Artifacts, pending)
+	if err != nil {
+		return nil, err
+	}
+	pending = append(pending, sums...)
 	// The lock goes last: it changes only together with the artifacts built from it.
 	if lockFile.Stale {
 		tmp, err := lock.WriteTemp(lockFile.Path, lockFile.Next.Marshal())
@@ -155,6 +166,7 @@ func Run(opts Options) (*Result, error) {
 	for _, a := range res.Artifacts {
 		fmt.Fprintf(stderr, "wrote %s (%d cards)\n", a.Path, a.Cards)
 	}
+	fmt.Fprintf(stderr, "wrote %s and %s\n", filepath.Join(outDir, SumsName), filepath.Join(outDir, ManifestName))
 	if lockFile.Stale {
 		fmt.Fprintf(stderr, "updated %s: %s\n", lockFile.Path, lockFile.Summary())
 	}
@@ -171,8 +183,20 @@ func updateLock(deck *cards.Deck, html *exporters.Rendered, opts Options) (*lock
 	if err != nil {
 		return nil, err
 	}
+	// The lock also keeps each card's additional topics, so `cardgen diff` can tell moves from locks alone.
+	byID := make(map[string]*cards.Card, len(deck.Cards))
+	for _, c := range deck.Cards {
+		byID[c.ID] = c
+	}
+	for i := range states {
+		if c := byID[states[i].ID]; c != nil && len(c.Topics) > 1 {
+			states[i].Topics = c.Topics[1:]
+		}
+	}
 	now := opts.Epoch
-	if now.IsZero() {
+	if now.IsZero() && opts.Now != nil {
+		now = opts.Now()
+	} else if now.IsZero() {
 		now = time.Now()
 	}
 	p, err := lock.Prepare(deck.Config.LockPath(), states, noteTypes, now.Unix())

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 
 	"github.com/cardgen/cardgen/build"
 	"github.com/cardgen/cardgen/cards"
@@ -129,24 +128,10 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 func newVersion(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print cardgen's version",
+		Short: "Print cardgen's module version and VCS revision",
 		Args:  cobra.NoArgs,
 		Run: func(cmd *cobra.Command, args []string) {
-			fmt.Fprintln(stdout, "cardgen", version())
+			fmt.Fprintln(stdout, "cardgen", build.Version())
 		},
 	}
-}
-
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := info.Main.Version
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" {
-			v += " " + s.Value
-		}
-	}
-	return v
 }
