@@ -1,0 +1,213 @@
+// Package pdf prints the page of the html exporter to PDF with a locally
+// installed Chrome or Chromium, driven headless over the DevTools protocol.
+// The browser runs offline with a throw-away profile; nothing is fetched.
+// docs/html.md tells how the browser is found.
+package pdf
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/cardgen/cardgen/exporters"
+	"github.com/cardgen/cardgen/exporters/html"
+)
+
+// Exporter prints the HTML page of one layout; each layout is its own format.
+type Exporter struct{ Layout html.Layout }
+
+// Format implements exporters.Exporter: "pdf", "pdf-quiz" or "pdf-cards".
+func (e Exporter) Format() string { return "pdf" + e.Layout.Suffix() }
+
+// Extension implements exporters.Exporter: ".pdf", ".quiz.pdf" or ".cards.pdf".
+func (e Exporter) Extension() string { return html.Extension(e.Layout, ".pdf") }
+
+// Export implements exporters.Exporter. Without a browser it returns an
+// *exporters.UnavailableError, so the build writes the other formats.
+func (e Exporter) Export(w io.Writer, in *exporters.Input) error {
+	chrome, err := FindBrowser()
+	if err != nil {
+		return err
+	}
+	doc, err := html.Document(in, e.Layout)
+	if err != nil {
+		return err
+	}
+	res, err := Print(context.Background(), chrome, doc, e.Layout == html.Cards)
+	if err != nil {
+		return err
+	}
+	for _, id := range res.Overflow {
+		in.Warnf("card '%s' does not fit on its card even in %d pt type; the printed card is cut off", id, minFitPoints)
+	}
+	_, err = w.Write(res.PDF)
+	return err
+}
+
+// printTimeout bounds one print, browser start included.
+const printTimeout = 3 * time.Minute
+
+// Result is a printed document.
+type Result struct {
+	PDF []byte
+	// Overflow lists the cards (by id) whose cell content is cut off even at
+	// the smallest type, when fitting.
+	Overflow []string
+}
+
+// Print loads the HTML document doc in the browser at chrome and prints it
+// with the page size and margins of its CSS. With fit, the content of every
+// card cell of the cards layout is shrunk until it fits.
+func Print(ctx context.Context, chrome string, doc []byte, fit bool) (*Result, error) {
+	dir, err := os.MkdirTemp("", "cardgen-pdf-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	pagePath := filepath.Join(dir, "deck.html")
+	if err := os.WriteFile(pagePath, doc, 0o600); err != nil {
+		return nil, err
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, printTimeout)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, browserOptions(chrome, filepath.Join(dir, "profile"))...)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+
+	fail := func(step string, err error) (*Result, error) {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("timed out after %s", printTimeout)
+		}
+		return nil, fmt.Errorf("printing with %s: %s: %w", chrome, step, err)
+	}
+	if err := chromedp.Do(bctx, chromedp.Navigate(fileURL(pagePath))); err != nil {
+		return fail("loading the page", err)
+	}
+	if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, chromedp.EvalAwaitPromise)); err != nil {
+		return fail("waiting for fonts", err)
+	}
+	res := &Result{}
+	if fit {
+		// Measure with the print stylesheet, which is what the PDF shows.
+		if _, err := chromedp.Call(bctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			return fail("emulating print media", err)
+		}
+		over, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](fitScript))
+		if err != nil {
+			return fail("fitting cards", err)
+		}
+		res.Overflow = over
+	}
+	version, err := chromedp.CallBrowser(bctx, browser.GetVersion, cdp.Empty{})
+	if err != nil {
+		return fail("reading the browser version", err)
+	}
+	params := page.PrintToPDFParams{
+		PrintBackground:         ptr(true),
+		PreferCSSPageSize:       ptr(true),
+		GenerateDocumentOutline: ptr(true),
+		GenerateTaggedPDF:       ptr(true),
+		DisplayHeaderFooter:     ptr(false),
+	}
+	if major(version.Product) < firstMarginBoxes {
+		// Older browsers ignore the page numbers of the stylesheet's @page
+		// margin boxes; draw them in the footer instead.
+		params.DisplayHeaderFooter = ptr(true)
+		params.HeaderTemplate = `<span></span>`
+		params.FooterTemplate = `<div style="width:100%;text-align:center;font-size:8pt;color:#777"><span class="pageNumber"></span> / <span class="totalPages"></span></div>`
+	}
+	out, err := chromedp.Call(bctx, page.PrintToPDF, params)
+	if err != nil {
+		return fail("printing", err)
+	}
+	res.PDF = out.Data
+	return res, nil
+}
+
+// firstMarginBoxes is the first Chrome version that prints @page margin boxes.
+const firstMarginBoxes = 131
+
+var majorRE = regexp.MustCompile(`/(\d+)\.`)
+
+// major reads the major version of a product string like "HeadlessChrome/131.0.6778.85".
+func major(product string) int {
+	m := majorRE.FindStringSubmatch(product)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// minFitPoints is the smallest type fitting shrinks to.
+const minFitPoints = 5
+
+// fitScript shrinks the type of each card cell that overflows, a quarter
+// pixel at a time, and returns the ids of the cards that still overflow.
+//
+//go:embed fit.js
+var fitScript string
+
+// browserOptions starts the browser headless, offline and with a fresh
+// profile, so that the printout depends on nothing but the page.
+func browserOptions(chrome, profile string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chrome),
+		chromedp.UserDataDir(profile),
+		chromedp.Headless,
+		// The sandbox cannot start as root, which is how containers and CI run.
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.Flag("disable-breakpad", true),
+		chromedp.Flag("disable-client-side-phishing-detection", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints,AutofillServerCommunication"),
+		chromedp.Flag("no-pings", true),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("safebrowsing-disable-auto-update", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+		chromedp.Flag("force-color-profile", "srgb"),
+		// No host name resolves: even a stray URL in a card cannot reach the network.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND"),
+	}
+}
+
+func fileURL(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive letter
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+func ptr[T any](v T) *T { return &v }
