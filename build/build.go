@@ -38,6 +38,8 @@ type Options struct {
 	Now func() time.Time
 	// Locked fails the build, writing nothing, when the lock file is out of date (for CI).
 	Locked bool
+	// Paper is the paper size of the printable formats: "a4" (the default) or "letter".
+	Paper string
 	// Stderr receives the human-readable report.
 	Stderr io.Writer
 }
@@ -81,6 +83,9 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPaper(opts.Paper); err != nil {
+		return nil, err
+	}
 	res := &Result{}
 	for _, p := range plans {
 		for _, f := range p.formats {
@@ -111,6 +116,18 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 
+	warned := map[string]bool{}
+	warn := func(format string, args ...any) {
+		// A card's problem is told once, not once per target and format.
+		if msg := fmt.Sprintf(format, args...); !warned[msg] {
+			warned[msg] = true
+			fmt.Fprintf(stderr, "cardgen: warning: %s\n", msg)
+		}
+	}
+	// Formats this machine cannot write (pdf without a browser): the rest is still built.
+	var unavailable []error
+	unavailableFormat := map[string]bool{}
+
 	var pending []pendingFile
 	defer func() {
 		for _, p := range pending {
@@ -122,10 +139,11 @@ func Run(opts Options) (*Result, error) {
 		if len(sub.Cards) == 0 {
 			return nil, fmt.Errorf("target '%s' selects no cards; check its topics and tags in %s", p.target.Name, cfg.Path)
 		}
-		in := &exporters.Input{Deck: sub, Full: deck, Target: p.target.Name, HTML: html, Epoch: opts.Epoch, Lock: lockFile.Next}
+		in := &exporters.Input{Deck: sub, Full: deck, Target: p.target.Name, HTML: html, Epoch: opts.Epoch, Lock: lockFile.Next,
+			Paper: opts.Paper, Warn: warn}
 		for _, f := range p.formats {
 			e := exporterFor(f)
-			if e == nil {
+			if e == nil || unavailableFormat[f] {
 				continue
 			}
 			final := filepath.Join(outDir, OutputName(cfg, p.target.Name, e.Extension()))
@@ -135,6 +153,13 @@ func Run(opts Options) (*Result, error) {
 				}
 			}
 			tmp, err := writeTemp(outDir, func(w io.Writer) error { return e.Export(w, in) })
+			if ue := (*exporters.UnavailableError)(nil); errors.As(err, &ue) {
+				unavailableFormat[f] = true
+				if !slices.ContainsFunc(unavailable, func(u error) bool { return u.Error() == ue.Error() }) {
+					unavailable = append(unavailable, ue)
+				}
+				continue
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", final, err)
 			}
@@ -169,6 +194,9 @@ func Run(opts Options) (*Result, error) {
 	fmt.Fprintf(stderr, "wrote %s and %s\n", filepath.Join(outDir, SumsName), filepath.Join(outDir, ManifestName))
 	if lockFile.Stale {
 		fmt.Fprintf(stderr, "updated %s: %s\n", lockFile.Path, lockFile.Summary())
+	}
+	if len(unavailable) > 0 {
+		return res, errors.Join(unavailable...)
 	}
 	return res, nil
 }

@@ -120,6 +120,7 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&opts.OutDir, "out", "", "output folder (default: [output] dir of the config)")
 	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "formats to write, comma-separated (default: [output] formats)")
 	cmd.Flags().StringVar(&opts.Target, "target", "", "build only this target of the config")
+	cmd.Flags().StringVar(&opts.Paper, "paper", "", "paper size of the html and pdf formats: a4 or letter (default a4)")
 	cmd.Flags().BoolVar(&opts.Locked, "locked", false, "fail, writing nothing, if the lock file is out of date (for CI)")
 	filterFlags(cmd, &opts.Filter)
 	return cmd
