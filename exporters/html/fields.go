@@ -30,7 +30,7 @@ func convertMath(h string, c *cards.Card, in *exporters.Input) string {
 		tex := stdhtml.UnescapeString(escaped)
 		out, err := mathml.Convert(tex, display)
 		if err != nil {
-			in.Warnf("card '%s' (%s:%d): math not converted, printing its TeX instead: %v: %s", c.ID, c.File, c.Line, err, shorten(tex, 60))
+			in.Warnf("%s:%d: card '%s': math not converted (%v); its TeX is printed instead: %s", c.File, c.Line, c.ID, err, shorten(tex, 60))
 			if display {
 				return `<` + tag + ` class="math display tex-source"><code>` + escaped + `</code></` + tag + `>`
 			}
@@ -92,7 +92,7 @@ func (m *media) inline(h string, c *cards.Card, in *exporters.Input) (string, er
 			return uri
 		}
 		// Anything else would be fetched when the page opens.
-		in.Warnf("card '%s' (%s:%d): image %s is not a file of the deck; left out", c.ID, c.File, c.Line, shorten(src, 80))
+		in.Warnf("%s:%d: card '%s': image %s is not a file of the deck; left out", c.File, c.Line, c.ID, shorten(src, 80))
 		return ""
 	})
 	return out, ferr

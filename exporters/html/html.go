@@ -186,6 +186,10 @@ func card(c *cards.Card, n int, in *exporters.Input, m *media) (*cardView, error
 		src string
 		dst *template.HTML
 	}{{front, &cv.Front}, {question, &cv.Question}, {f.Answer, &cv.Answer}, {f.Extra, &cv.Extra}} {
+		if x.dst == &cv.Question && !cv.Cloze {
+			cv.Question = cv.Front // converted once, so its warnings come once
+			continue
+		}
 		if *x.dst, err = prepare(x.src); err != nil {
 			return nil, err
 		}

@@ -198,9 +198,10 @@ func table(rows [][]*node, align func(int) string, pad func(int) string) *node {
 			td := elem("mtd", cell)
 			var style []string
 			if a := align(c); a != "center" {
-				// columnalign serves Firefox and Safari, text-align Chromium.
+				// columnalign serves Firefox and Safari; Chromium aligns math in
+				// a cell by the -webkit- keywords only, not by left or right.
 				td.set("columnalign", a)
-				style = append(style, "text-align:"+a)
+				style = append(style, "text-align:-webkit-"+a)
 			}
 			if pad != nil {
 				style = append(style, pad(c))

@@ -90,7 +90,7 @@ func TestConvertDisplay(t *testing.T) {
 		{`f=\begin{cases}1 & x>0\\0 & \text{otherwise}\end{cases}`, []string{`>{</mo><mtable>`, `columnalign="left"`, `<mtext>otherwise</mtext>`}},
 		{`\begin{aligned}a&=b\\&=c\end{aligned}`, []string{`<mtable displaystyle="true">`, `columnalign="right"`, `<mi></mi><mo>=</mo><mi>b</mi>`, `<mi></mi><mo>=</mo><mi>c</mi>`}},
 		{`\begin{aligned}a&=b\\\end{aligned}`, []string{`<mtable displaystyle="true"><mtr>`, `</mtr></mtable>`}},
-		{`\begin{array}{l|cr}a&b&c\end{array}`, []string{`<mtd columnalign="left" style="text-align:left"><mi>a</mi>`, `<mtd><mi>b</mi>`, `<mtd columnalign="right" style="text-align:right"><mi>c</mi>`}},
+		{`\begin{array}{l|cr}a&b&c\end{array}`, []string{`<mtd columnalign="left" style="text-align:-webkit-left"><mi>a</mi>`, `<mtd><mi>b</mi>`, `<mtd columnalign="right" style="text-align:-webkit-right"><mi>c</mi>`}},
 		{`a\\b`, []string{`<mtable displaystyle="true"><mtr><mtd><mi>a</mi></mtd></mtr><mtr><mtd><mi>b</mi></mtd></mtr></mtable>`}},
 		{`\displaystyle\sum_i`, []string{`<mstyle displaystyle="true" scriptlevel="0">`}},
 		{`\operatorname*{arg\,max}_x f`, []string{`<munder><mrow><mi>arg</mi><mspace width="0.1667em"/><mi>max</mi></mrow><mi>x</mi></munder>`}},
