@@ -8,6 +8,7 @@ import (
 
 	"github.com/cardgen/cardgen/build"
 	"github.com/cardgen/cardgen/cards"
+	"github.com/cardgen/cardgen/deckdiff"
 	"github.com/spf13/cobra"
 )
 
@@ -43,6 +44,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		newList(cfg, stdout, stderr),
 		newTopics(cfg, stdout, stderr),
 		newBuild(cfg, stderr),
+		newDiff(stdout),
 		newVersion(stdout),
 	)
 	return root
@@ -124,6 +126,20 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 	cmd.Flags().BoolVar(&opts.Locked, "locked", false, "fail, writing nothing, if the lock file is out of date (for CI)")
 	filterFlags(cmd, &opts.Filter)
 	return cmd
+}
+
+func newDiff(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "Print what changed between two builds as a Markdown changelog",
+		Long: "Compare two builds of the deck, each an .apkg or a lock file (for example the\n" +
+			"previous release's cardgen.lock and the current one), and print the cards\n" +
+			"added, changed, retired and moved between topics as Markdown on stdout.",
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return deckdiff.Run(args[0], args[1], stdout)
+		},
+	}
 }
 
 func newVersion(stdout io.Writer) *cobra.Command {
