@@ -99,6 +99,7 @@ func newTopics(cfg func() string, stdout, stderr io.Writer) *cobra.Command {
 
 func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 	opts := build.Options{Stderr: stderr}
+	var check bool
 	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Build the deck's targets into the output folder",
@@ -110,6 +111,9 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ConfigPath = cfg()
+			if check {
+				return build.Check(opts)
+			}
 			epoch, err := build.EpochFromEnv()
 			if err != nil {
 				return err
@@ -123,6 +127,7 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringSliceVar(&opts.Formats, "format", nil, "formats to write, comma-separated (default: [output] formats)")
 	cmd.Flags().StringVar(&opts.Target, "target", "", "build only this target of the config")
 	cmd.Flags().StringVar(&opts.Paper, "paper", "", "paper size of the html and pdf formats: a4 or letter (default a4)")
+	cmd.Flags().BoolVar(&check, "check", false, "write nothing; fail if a generated file of the repository (README.md's question list) is out of date")
 	cmd.Flags().BoolVar(&opts.Locked, "locked", false, "fail, writing nothing, if the lock file is out of date (for CI)")
 	filterFlags(cmd, &opts.Filter)
 	return cmd
