@@ -67,8 +67,11 @@ func Load(path string) (*Snapshot, error) {
 func FromLock(l *lock.Lock) *Snapshot {
 	s := &Snapshot{Cards: map[string]Card{}, Retired: map[string]Card{}}
 	for id, c := range l.Cards {
-		s.Cards[id] = Card{ID: id, Question: c.Question, Primary: c.Topic,
-			Topics: append([]string{c.Topic}, c.Topics...), Hash: c.Hash}
+		topics := []string{c.Topic}
+		if c.Topics != "" {
+			topics = append(topics, strings.Split(c.Topics, ",")...)
+		}
+		s.Cards[id] = Card{ID: id, Question: c.Question, Primary: c.Topic, Topics: topics, Hash: c.Hash}
 	}
 	for id, r := range l.Retired {
 		s.Retired[id] = Card{ID: id, Question: r.Question, Primary: r.Topic, Topics: []string{r.Topic}}

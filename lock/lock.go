@@ -52,14 +52,9 @@ type Card struct {
 	Topic string `json:"topic"`
 	// Question is the question as plain text.
 	Question string `json:"question"`
-	// Topics are the card's additional topics, as in its topic file; absent when it has none.
-	Topics []string `json:"topics,omitempty"`
-}
-
-// same reports whether two entries are equal in every field.
-func (c Card) same(o Card) bool {
-	return c.Hash == o.Hash && c.Mod == o.Mod && c.Type == o.Type && c.Topic == o.Topic &&
-		c.Question == o.Question && slices.Equal(c.Topics, o.Topics)
+	// Topics are the card's additional topics, comma-separated in topic file
+	// order (a string keeps Card comparable); absent when it has none.
+	Topics string `json:"topics,omitempty"`
 }
 
 // Retired is a tombstone: a card that was in the set and no longer is.
@@ -283,16 +278,13 @@ func (l *Lock) Update(cs []CardState, noteTypes map[string]string, now int64) (*
 	}
 
 	for _, c := range cs {
-		e := Card{Hash: c.Hash, Type: c.Type, Topic: c.Topic, Question: c.Question}
-		if len(c.Topics) > 0 {
-			e.Topics = slices.Clone(c.Topics)
-		}
+		e := Card{Hash: c.Hash, Type: c.Type, Topic: c.Topic, Question: c.Question, Topics: strings.Join(c.Topics, ",")}
 		prev, inSet := l.Cards[c.ID]
 		tomb, retired := l.Retired[c.ID]
 		switch {
 		case inSet && prev.Hash == c.Hash:
 			e.Mod = prev.Mod
-			if !prev.same(e) {
+			if prev != e {
 				changes = append(changes, Change{ID: c.ID, Kind: Moved})
 			}
 		case inSet:
