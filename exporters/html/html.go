@@ -175,7 +175,11 @@ func card(c *cards.Card, n int, in *exporters.Input, m *media) (*cardView, error
 	if cv.Cloze {
 		front, question = hideCloze(f.Question), showCloze(f.Question)
 	}
-	switch n := textLength(string(f.Answer) + string(f.Extra) + question); {
+	back := f.Answer + f.Extra
+	if cv.Cloze {
+		back += question
+	}
+	switch n := textLength(back); {
 	case n > denserAbove:
 		cv.Density = "denser"
 	case n > denseAbove:
@@ -197,8 +201,9 @@ func card(c *cards.Card, n int, in *exporters.Input, m *media) (*cardView, error
 	return cv, nil
 }
 
-// Text longer than these (in characters) gets smaller type on a card's back;
-// measured on this deck's answers at 8.5, 7.5 and 6.5 pt on an A6 cell.
+// Text longer than these (in characters) gets smaller type on a card's back.
+// An A6 cell holds about 750, 1000 and 1350 CJK characters of running text at
+// 8.5, 7.5 and 6.5 pt; paragraphs, lists and code take room too.
 const (
 	denseAbove  = 500
 	denserAbove = 800
