@@ -144,19 +144,34 @@ func updateRepoFiles(deck *cards.Deck, stderr io.Writer) error {
 }
 
 // Check regenerates every generated file of the repository in memory and
-// fails, naming each file, when one differs from what is committed. It
-// writes nothing, so CI can run it to keep the generated files in sync.
+// fails, naming each file, when one differs from what is committed; with
+// Locked it also fails when the lock file is out of date. It writes nothing,
+// so CI can run it to keep the generated files in sync.
 func Check(opts Options) error {
 	if len(opts.Formats) > 0 || opts.OutDir != "" || opts.Target != "" || !opts.Filter.IsZero() {
-		return errors.New("--check takes no other build flag: it checks the generated files the repository commits")
+		return errors.New("--check takes no other build flag but --locked: it checks the generated files the repository commits")
 	}
 	stderr := opts.Stderr
 	if stderr == nil {
 		stderr = io.Discard
 	}
-	deck, err := LoadDeck(opts.ConfigPath, false, false, stderr)
-	if err != nil {
-		return err
+	var problems []error
+	var deck *cards.Deck
+	if opts.Locked {
+		d, html, err := Prepare(opts.ConfigPath, false, false, stderr)
+		if err != nil {
+			return err
+		}
+		if _, err := updateLock(d, html, opts); err != nil {
+			problems = append(problems, err)
+		}
+		deck = d
+	} else {
+		d, err := LoadDeck(opts.ConfigPath, false, false, stderr)
+		if err != nil {
+			return err
+		}
+		deck = d
 	}
 	files, err := repoFiles(deck)
 	if err != nil {
@@ -169,8 +184,15 @@ func Check(opts Options) error {
 		}
 	}
 	if len(stale) > 0 {
-		return fmt.Errorf("out of date: %s; run 'cardgen build' and commit the result", strings.Join(stale, ", "))
+		problems = append(problems, fmt.Errorf("out of date: %s; run 'cardgen build' and commit the result", strings.Join(stale, ", ")))
 	}
-	fmt.Fprintf(stderr, "ok: %d generated file(s) up to date\n", len(files))
+	if len(problems) > 0 {
+		return errors.Join(problems...)
+	}
+	if opts.Locked {
+		fmt.Fprintf(stderr, "ok: the lock file and %d generated file(s) up to date\n", len(files))
+	} else {
+		fmt.Fprintf(stderr, "ok: %d generated file(s) up to date\n", len(files))
+	}
 	return nil
 }
