@@ -152,7 +152,7 @@ func Run(opts Options) (*Result, error) {
 					return nil, err
 				}
 			}
-			tmp, err := writeTemp(outDir, func(w io.Writer) error { return e.Export(w, in) })
+			tmp, err := writeTemp(outDir, func(w io.Writer) error { return e.Export(exportWriter(w, f), in) })
 			if ue := (*exporters.UnavailableError)(nil); errors.As(err, &ue) {
 				unavailableFormat[f] = true
 				if !slices.ContainsFunc(unavailable, func(u error) bool { return u.Error() == ue.Error() }) {
@@ -194,6 +194,10 @@ func Run(opts Options) (*Result, error) {
 	fmt.Fprintf(stderr, "wrote %s and %s\n", filepath.Join(outDir, SumsName), filepath.Join(outDir, ManifestName))
 	if lockFile.Stale {
 		fmt.Fprintf(stderr, "updated %s: %s\n", lockFile.Path, lockFile.Summary())
+	}
+	// Generated parts of the repository (README's question list) follow the full deck.
+	if err := updateRepoFiles(deck, stderr); err != nil {
+		return nil, err
 	}
 	if len(unavailable) > 0 {
 		return res, errors.Join(unavailable...)
@@ -304,7 +308,7 @@ func prepareOutDir(dir string) error {
 	case err == nil && !fi.IsDir():
 		return fmt.Errorf("output folder %s is a file; pass --out DIR naming a folder", dir)
 	case err == nil:
-		return nil
+		return checkWritable(dir)
 	case !errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("output folder %s: %w", dir, err)
 	}
@@ -317,6 +321,19 @@ func prepareOutDir(dir string) error {
 	}
 	return nil
 }
+
+// checkWritable fails early, before any work, when dir cannot take new files.
+func checkWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".cardgen-probe-*")
+	if err != nil {
+		return fmt.Errorf("cannot write to output folder %s: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// exportWriter wraps the writer every exporter gets; tests replace it to inject failures.
+var exportWriter = func(w io.Writer, format string) io.Writer { return w }
 
 type pendingFile struct{ tmp, final string }
 
