@@ -20,8 +20,8 @@ import (
 	"github.com/yuin/goldmark"
 	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/extension"
-	xhtml "golang.org/x/net/html"
 	goldhtml "github.com/yuin/goldmark/renderer/html"
+	xhtml "golang.org/x/net/html"
 )
 
 // Renderer converts Markdown to sanitized HTML. It is safe for concurrent use.
