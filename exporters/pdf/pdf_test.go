@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cardgen/cardgen/build"
 	"github.com/cardgen/cardgen/exporters"
 	htmlexp "github.com/cardgen/cardgen/exporters/html"
 	"github.com/cardgen/cardgen/exporters/html/htmltest"
@@ -192,5 +193,30 @@ func TestNoBrowser(t *testing.T) {
 	}
 	if buf.Len() > 0 {
 		t.Error("wrote output without a browser")
+	}
+}
+
+// TestBuildWithoutBrowser runs the whole build: without a browser the other
+// formats are still written, and the build fails with the message to act on.
+func TestBuildWithoutBrowser(t *testing.T) {
+	t.Setenv(pdf.EnvBrowser, filepath.Join(t.TempDir(), "no-such-chrome"))
+	cfg := htmltest.Write(t, t.TempDir())
+	var stderr bytes.Buffer
+	_, err := build.Run(build.Options{ConfigPath: cfg, Formats: []string{"html", "pdf", "pdf-cards"}, Stderr: &stderr})
+	want := "pdf: " + pdf.EnvBrowser + "="
+	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Count(err.Error(), "pdf") != 1 {
+		t.Fatalf("err = %v, want one message starting %q\n%s", err, want, stderr.String())
+	}
+	dist := filepath.Join(filepath.Dir(cfg), "dist")
+	if _, err := os.Stat(filepath.Join(dist, "print-test.html")); err != nil {
+		t.Errorf("the html format was not written: %v", err)
+	}
+	for _, name := range []string{"print-test.pdf", "print-test.cards.pdf"} {
+		if _, err := os.Stat(filepath.Join(dist, name)); err == nil {
+			t.Errorf("%s was written without a browser", name)
+		}
+	}
+	if !strings.Contains(stderr.String(), "cardgen: warning: ") || !strings.Contains(stderr.String(), htmltest.UnsupportedID) {
+		t.Errorf("the build did not pass on the exporter's warning:\n%s", stderr.String())
 	}
 }
