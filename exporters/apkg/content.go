@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"html"
 	"slices"
 	"strconv"
@@ -71,22 +72,47 @@ func joinTags(tags []string) string {
 	return " " + strings.Join(t, " ") + " "
 }
 
-// hash covers exactly what an update overwrites in the learner's note: the
-// note type, every field and the tags (§0 rule 15). Deck and card rows are
-// left out because re-import never touches existing cards (§3.1).
-func (n note) hash() string {
-	h := sha256.New()
-	h.Write(strconv.AppendInt(nil, n.nt.ID, 10))
-	h.Write([]byte{0x1e})
-	for i, f := range n.fields {
+// hasher computes content hashes without allocating per note; one per goroutine.
+type hasher struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func newHasher() *hasher { return &hasher{h: sha256.New()} }
+
+// sum hashes exactly what an update overwrites in the learner's note: the
+// note type, every field (flds, joined by 0x1f as in the notes table) and
+// the tags (§0 rule 15). Deck and card rows are left out because re-import
+// never touches existing cards (§3.1).
+func (x *hasher) sum(ntid int64, flds []byte, tags string) [16]byte {
+	x.h.Reset()
+	x.buf = strconv.AppendInt(x.buf[:0], ntid, 10)
+	x.buf = append(x.buf, 0x1e)
+	x.h.Write(x.buf)
+	x.h.Write(flds)
+	x.buf = append(append(x.buf[:0], 0x1e), tags...)
+	x.h.Write(x.buf)
+	var out [16]byte
+	copy(out[:], x.h.Sum(x.buf[:0]))
+	return out
+}
+
+// hash returns the note's content hash as the lock records it.
+func (x *hasher) hash(n note) string {
+	flds := appendFields(nil, n.fields)
+	sum := x.sum(n.nt.ID, flds, n.tags)
+	return hex.EncodeToString(sum[:])
+}
+
+// appendFields appends the fields joined by 0x1f, the notes.flds form (§2.3).
+func appendFields(dst []byte, fields []string) []byte {
+	for i, f := range fields {
 		if i > 0 {
-			h.Write([]byte{0x1f})
+			dst = append(dst, 0x1f)
 		}
-		h.Write([]byte(f))
+		dst = append(dst, f...)
 	}
-	h.Write([]byte{0x1e})
-	h.Write([]byte(n.tags))
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	return dst
 }
 
 // plainQuestion is the question as one line of text, kept in the lock for the retired note.
@@ -148,9 +174,10 @@ func LockState(full *cards.Deck, r *exporters.Rendered) ([]lock.CardState, map[s
 		return nil, nil, err
 	}
 	out := make([]lock.CardState, len(full.Cards))
+	x := newHasher()
 	for i, c := range full.Cards {
 		n := cardNote(full.Config, c, r.Get(c.ID), mediaFor(c, media))
-		out[i] = lock.CardState{ID: c.ID, Hash: n.hash(), Type: string(c.Type), Topic: c.Topic, Question: plainQuestion(n)}
+		out[i] = lock.CardState{ID: c.ID, Hash: x.hash(n), Type: string(c.Type), Topic: c.Topic, Question: plainQuestion(n)}
 	}
 	css := CSS()
 	nts := map[string]string{}

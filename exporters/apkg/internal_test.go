@@ -1,9 +1,13 @@
 package apkg
 
 import (
+	"bytes"
+	"compress/flate"
 	"fmt"
 	"html"
+	"io"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -172,5 +176,43 @@ func TestNoteTypeHashCoversTemplatesAndCSS(t *testing.T) {
 	}
 	if noteTypeHash(ankinote.For(testConfig(), cards.Reversed), CSS()) == h {
 		t.Error("basic and reversed note types hash the same")
+	}
+}
+
+func TestParallelDeflate(t *testing.T) {
+	data := make([]byte, 3*chunkSize+12345)
+	for i := range data {
+		data[i] = byte(i*7) ^ byte(i>>9) // compressible, not trivially
+	}
+	compress := func(procs int, in []byte) []byte {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		var out bytes.Buffer
+		z := newParallelDeflate(&out)
+		// Uneven writes, as io.Copy may make.
+		for rest := in; len(rest) > 0; {
+			n := min(len(rest), 100_000)
+			if _, err := z.Write(rest[:n]); err != nil {
+				t.Fatal(err)
+			}
+			rest = rest[n:]
+		}
+		if err := z.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	for _, size := range []int{0, 1, chunkSize - 1, chunkSize, len(data)} {
+		one := compress(1, data[:size])
+		four := compress(4, data[:size])
+		if !bytes.Equal(one, four) {
+			t.Errorf("size %d: output depends on the number of cores", size)
+		}
+		got, err := io.ReadAll(flate.NewReader(bytes.NewReader(four)))
+		if err != nil {
+			t.Fatalf("size %d: %v", size, err)
+		}
+		if !bytes.Equal(got, data[:size]) {
+			t.Errorf("size %d: round trip lost data (%d bytes back)", size, len(got))
+		}
 	}
 }

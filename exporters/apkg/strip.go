@@ -1,6 +1,7 @@
 package apkg
 
 import (
+	"bytes"
 	"crypto/sha1"
 	"encoding/binary"
 	"html"
@@ -16,15 +17,19 @@ func stripHTMLMedia(s string) string {
 	if strings.IndexByte(s, '<') < 0 && strings.IndexByte(s, '&') < 0 {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	return string(appendStripHTMLMedia(nil, s))
+}
+
+// appendStripHTMLMedia appends stripHTMLMedia(s) to b.
+func appendStripHTMLMedia(b []byte, s string) []byte {
+	start := len(b)
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '<')
 		if j < 0 {
-			b.WriteString(s[i:])
+			b = append(b, s[i:]...)
 			break
 		}
-		b.WriteString(s[i : i+j])
+		b = append(b, s[i:i+j]...)
 		i += j
 		rest := s[i:]
 		switch {
@@ -46,7 +51,7 @@ func stripHTMLMedia(s string) string {
 		case hasPrefixFold(rest, "<img") && len(rest) > 4 && rest[4] != '>':
 			if k := strings.IndexByte(rest, '>'); k >= 0 {
 				if src, ok := imgSrc(rest[4:k]); ok {
-					b.WriteString(" " + src + " ")
+					b = append(append(append(b, ' '), src...), ' ')
 					i += k + 1
 					continue
 				}
@@ -55,18 +60,17 @@ func stripHTMLMedia(s string) string {
 		// Any other tag, up to the first '>'; a '<' with no '>' after it stays.
 		k := strings.IndexByte(rest, '>')
 		if k < 0 {
-			b.WriteString(rest)
+			b = append(b, rest...)
 			break
 		}
 		i += k + 1
 	}
-	out := b.String()
-	if strings.IndexByte(out, '&') < 0 {
-		return out
+	if bytes.IndexByte(b[start:], '&') < 0 {
+		return b
 	}
-	out = html.UnescapeString(strings.ReplaceAll(out, "&nbsp;", " "))
+	out := html.UnescapeString(strings.ReplaceAll(string(b[start:]), "&nbsp;", " "))
 	// Modern Anki also turns a decoded no-break space into a space (§2.3).
-	return strings.ReplaceAll(out, "\u00a0", " ")
+	return append(b[:start], strings.ReplaceAll(out, "\u00a0", " ")...)
 }
 
 // skipBlock returns the length of s up to and including the first '>' and then
