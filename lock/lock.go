@@ -417,7 +417,14 @@ func (p *Plan) Summary() string {
 	slices.Sort(order)
 	parts := make([]string, len(order))
 	for i, k := range order {
-		parts[i] = fmt.Sprintf("%d %s", counts[k], k)
+		switch {
+		case k == NoteType && counts[k] == 1:
+			parts[i] = "1 note type updated"
+		case k == NoteType:
+			parts[i] = fmt.Sprintf("%d note types updated", counts[k])
+		default:
+			parts[i] = fmt.Sprintf("%d %s", counts[k], k)
+		}
 	}
 	return strings.Join(parts, ", ")
 }

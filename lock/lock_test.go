@@ -226,4 +226,11 @@ func TestPrepare(t *testing.T) {
 	if got := p.Summary(); got != "1 added, 1 changed, 1 retired" {
 		t.Errorf("Summary = %q", got)
 	}
+	p, err = Prepare(path, cs[1:], map[string]string{"basic": "nb2", "cloze": "nc2"}, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Summary(); got != "1 added, 1 changed, 2 note types updated, 1 retired" {
+		t.Errorf("Summary = %q", got)
+	}
 }
