@@ -530,12 +530,17 @@ func TestRetiredCard(t *testing.T) {
 		t.Errorf("retired note fields %q", flds)
 	}
 	decks := full.colJSON(t, "decks")
+	retiredCards := 0
 	for _, c := range full.cards(t) {
 		if c.Nid == n.ID {
+			retiredCards++
 			if name := decks[jsonID(c.Did)]["name"]; name != ankinote.RetiredDeckName(loadDeck(t, cfg).Config) {
 				t.Errorf("retired card in deck %v", name)
 			}
 		}
+	}
+	if retiredCards != 1 {
+		t.Errorf("retired note has %d cards, want 1", retiredCards)
 	}
 	if _, ok := openPackage(t, distPath(cfg, "cv-test-detection.apkg")).notes(t)[guid]; ok {
 		t.Error("the per-topic package carries the retired note")

@@ -139,13 +139,15 @@ func retiredNote(cfg *cards.Config, id string, t lock.Retired) note {
 		tags = append(tags, "topic::"+t.Topic)
 	}
 	n.tags = joinTags(tags)
+	// One card only: enough for a learner who never had the note, while any
+	// other ord would be added to the notes of learners who lack it (§3.1).
 	if kind == cards.Cloze {
 		// The question keeps its {{cN::…}} marks, so every existing cloze card still renders.
 		n.fields = []string{id, banner + q, notice, ""}
-		n.ords = cardOrds(kind, n.fields, t.Question)
+		n.ords = cardOrds(kind, n.fields, t.Question)[:1]
 	} else {
 		n.fields = []string{id, banner + q, notice, "", ""}
-		n.ords = cardOrds(kind, n.fields, "")
+		n.ords = []int{0}
 	}
 	return n
 }

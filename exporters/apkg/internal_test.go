@@ -146,13 +146,14 @@ func TestJoinTags(t *testing.T) {
 	}
 }
 
-func TestRetiredClozeKeepsItsCards(t *testing.T) {
+func TestRetiredClozeKeepsItsDeletions(t *testing.T) {
 	cfg := testConfig()
 	n := retiredNote(cfg, "c", lock.Retired{Type: "cloze", Topic: "a", Question: "{{c1::x}} & {{c2::y}}", Mod: 1780000000})
+	// The text keeps both deletions, so a learner's existing cards 1 and 2 still render.
 	if len(n.fields) != len(n.nt.Fields) || !n.nt.Cloze {
 		t.Fatalf("retired cloze note: %d fields, note type %s", len(n.fields), n.nt.Name)
 	}
-	if d := cmp.Diff([]int{0, 1}, n.ords); d != "" {
+	if d := cmp.Diff([]int{0}, n.ords); d != "" {
 		t.Errorf("ords (-want +got):\n%s", d)
 	}
 	if !strings.Contains(n.fields[1], "{{c1::x}} &amp; {{c2::y}}") || !strings.Contains(n.fields[2], "2026-05-28") {
