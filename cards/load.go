@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 )
@@ -62,9 +64,18 @@ func LoadCards(cfg *Config) (*Deck, Diagnostics) {
 		return nil, ds
 	}
 	l := &loader{cfg: cfg, dir: dir, ids: map[string]*Card{}}
+	// Files are independent until ids are compared across them: parse and
+	// check them on every core, then compare ids in file order.
+	parsed := make([]parsedFile, len(files))
+	forEach(len(files), func(i int) { parsed[i] = l.parseFile(files[i]) })
 	var all []*Card
-	for _, f := range files {
-		all = append(all, l.loadFile(f, &ds)...)
+	for _, pf := range parsed {
+		ds = append(ds, pf.ds...)
+		for _, pc := range pf.cards {
+			if c := l.checkID(pc, &ds); c != nil {
+				all = append(all, c)
+			}
+		}
 	}
 	if len(all) == 0 && len(files) > 0 && len(ds) == 0 {
 		ds.errorf(dir, 0, "the question set has no cards: add [[cards]] tables to a topic file")
@@ -99,7 +110,65 @@ type loader struct {
 	ids map[string]*Card // id -> first card with it
 }
 
-func (l *loader) loadFile(path string, ds *Diagnostics) []*Card {
+// parsedFile is one topic file, decoded and checked except for ids shared with other files.
+type parsedFile struct {
+	ds    Diagnostics // about the file itself, before any card's
+	cards []parsedCard
+}
+
+// parsedCard is one card awaiting the id check; diags follow that check's diagnostic.
+type parsedCard struct {
+	card   *Card
+	slugID bool // the id is a valid slug, so it takes part in the duplicate check
+	diags  Diagnostics
+}
+
+// forEach calls fn(0..n-1) on every core.
+func forEach(n int, fn func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func (l *loader) parseFile(path string) parsedFile {
+	var pf parsedFile
+	pf.cards = l.loadFile(path, &pf.ds)
+	return pf
+}
+
+// checkID reports a duplicate id against every card before pc in set files
+// order and returns the card, or nil when it has errors.
+func (l *loader) checkID(pc parsedCard, ds *Diagnostics) *Card {
+	c := pc.card
+	errs := len(*ds)
+	if pc.slugID {
+		if prev, ok := l.ids[c.ID]; ok {
+			ds.errorf(c.File, c.LineOf("id"), "duplicate id '%s': already used at %s:%d; every id must be unique across the whole set", c.ID, prev.File, prev.Line)
+		} else {
+			l.ids[c.ID] = c
+		}
+	}
+	*ds = append(*ds, pc.diags...)
+	if hasError((*ds)[errs:]) {
+		return nil
+	}
+	return c
+}
+
+func (l *loader) loadFile(path string, ds *Diagnostics) []parsedCard {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		ds.errorf(path, 0, "cannot read: %v", err)
@@ -153,19 +222,17 @@ func (l *loader) loadFile(path string, ds *Diagnostics) []*Card {
 		ds.errorf(path, topicLine, "unknown topic '%s'%s; %s", primary, didYouMean(primary, l.cfg.TopicIDs()), how)
 	}
 	headers := idx.headerLines("cards")
-	var out []*Card
+	out := make([]parsedCard, len(doc.Cards))
 	for i, cd := range doc.Cards {
-		c := l.card(path, i, at(headers, i), idx, primary, cd, ds)
-		if c != nil {
-			out = append(out, c)
-		}
+		out[i] = l.card(path, i, at(headers, i), idx, primary, cd)
 	}
 	return out
 }
 
 var tagRE = regexp.MustCompile(`^[^\s"]+$`)
 
-func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, cd cardDoc, ds *Diagnostics) *Card {
+// card builds and checks one card; the duplicate-id check is left to checkID.
+func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, cd cardDoc) parsedCard {
 	c := &Card{
 		ID: cd.ID, Type: Type(cd.Type), Question: cd.Question, Answer: cd.Answer,
 		Extra: cd.Extra, Source: cd.Source, Topic: primary, File: path, Line: line,
@@ -175,18 +242,15 @@ func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, 
 	if c.Type == "" {
 		c.Type = Basic
 	}
-	errs := len(*ds)
+	pc := parsedCard{card: c}
+	ds := &pc.diags
 	switch {
 	case c.ID == "":
 		ds.errorf(path, line, "card #%d has no id: add id = \"some-slug\" (it is the card's identity forever)", i+1)
 	case !IsSlug(c.ID):
 		ds.errorf(path, keyLine("id"), "id '%s' is not a slug: use lowercase letters, digits and single '-', e.g. '%s'", c.ID, slugify(c.ID))
 	default:
-		if prev, ok := l.ids[c.ID]; ok {
-			ds.errorf(path, keyLine("id"), "duplicate id '%s': already used at %s:%d; every id must be unique across the whole set", c.ID, prev.File, prev.Line)
-		} else {
-			l.ids[c.ID] = c
-		}
+		pc.slugID = true
 	}
 	if !slices.Contains(Types, c.Type) {
 		ds.errorf(path, keyLine("type"), "unknown card type '%s'%s", cd.Type, didYouMean(cd.Type, []string{"basic", "reversed", "cloze"}))
@@ -231,10 +295,7 @@ func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, 
 			}
 		}
 	}
-	if len(*ds) > errs && hasError((*ds)[errs:]) {
-		return nil
-	}
-	return c
+	return pc
 }
 
 func hasError(ds Diagnostics) bool {
@@ -252,6 +313,10 @@ var (
 func MediaRefs(md string) []string {
 	var out []string
 	for _, re := range []*regexp.Regexp{mdImageRE, htmlImgRE} {
+		// Most text has no tag at all; the case-insensitive regexp would still scan every byte.
+		if re == htmlImgRE && !strings.Contains(md, "<") {
+			continue
+		}
 		for _, m := range re.FindAllStringSubmatch(md, -1) {
 			if !slices.Contains(out, m[1]) {
 				out = append(out, m[1])

@@ -73,6 +73,9 @@ var humanTypes = strings.NewReplacer(
 type tomlIndex struct {
 	headers []tomlHeader
 	keys    []tomlKey
+	// elems has, for each array table, the keys[lo:hi] range of each element,
+	// so a card's keys are found without scanning the whole file.
+	elems map[string][][2]int
 }
 
 type tomlHeader struct {
@@ -93,42 +96,117 @@ var (
 	keyRE    = regexp.MustCompile(`^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.[^=]*)?=\s*(.*)$`)
 )
 
+// isSpace is regexp's \s.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+func isBareKey(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+}
+
+// scanTOML indexes data in one pass. It gives the same result as matching
+// headerRE and keyRE on every line, but runs the regexps only on the few
+// lines the plain checks below cannot settle.
 func scanTOML(data []byte) *tomlIndex {
-	idx := &tomlIndex{}
+	idx := &tomlIndex{elems: map[string][][2]int{}}
 	table, index := "", -1
-	counts := map[string]int{}
 	closer := "" // set while inside a multi-line string
-	for i, raw := range strings.Split(string(data), "\n") {
-		line := strings.TrimSuffix(raw, "\r")
+	endElem := func() {
+		if index >= 0 {
+			idx.elems[table][index][1] = len(idx.keys)
+		}
+	}
+	for n := 1; len(data) > 0; n++ {
+		var line []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			line, data = data, nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
 		if closer != "" {
-			if strings.Contains(line, closer) {
+			if bytes.Contains(line, []byte(closer)) {
 				closer = ""
 			}
 			continue
 		}
-		if m := headerRE.FindStringSubmatch(line); m != nil {
-			name := strings.Trim(m[2], `"' `)
-			array := m[1] == "[["
-			idx.headers = append(idx.headers, tomlHeader{name: name, array: array, line: i + 1})
-			table, index = name, -1
-			if array {
-				index = counts[name]
-				counts[name]++
-			}
+		start := 0
+		for start < len(line) && isSpace(line[start]) {
+			start++
+		}
+		if start == len(line) {
 			continue
 		}
-		if m := keyRE.FindStringSubmatch(line); m != nil {
-			name := strings.Trim(m[1], `"'`)
-			idx.keys = append(idx.keys, tomlKey{table: table, index: index, name: name, line: i + 1})
-			val := strings.TrimSpace(m[2])
+		switch c := line[start]; {
+		case c == '[':
+			name, array, ok := matchHeader(line)
+			if !ok {
+				continue
+			}
+			endElem()
+			idx.headers = append(idx.headers, tomlHeader{name: name, array: array, line: n})
+			table, index = name, -1
+			if array {
+				index = len(idx.elems[name])
+				idx.elems[name] = append(idx.elems[name], [2]int{len(idx.keys), len(idx.keys)})
+			}
+		case c == '"' || c == '\'' || isBareKey(c):
+			name, val, ok := matchKey(line, start)
+			if !ok {
+				continue
+			}
+			idx.keys = append(idx.keys, tomlKey{table: table, index: index, name: name, line: n})
 			for _, q := range []string{`"""`, `'''`} {
-				if strings.HasPrefix(val, q) && !strings.Contains(val[3:], q) {
+				if bytes.HasPrefix(val, []byte(q)) && !bytes.Contains(val[3:], []byte(q)) {
 					closer = q
 				}
 			}
 		}
 	}
+	endElem()
 	return idx
+}
+
+// matchHeader matches headerRE; the usual [[cards]] needs no regexp.
+func matchHeader(line []byte) (name string, array, ok bool) {
+	if string(line) == "[[cards]]" {
+		return "cards", true, true
+	}
+	m := headerRE.FindSubmatch(line)
+	if m == nil {
+		return "", false, false
+	}
+	return strings.Trim(string(m[2]), `"' `), string(m[1]) == "[[", true
+}
+
+// matchKey matches keyRE on a line whose first non-space byte is at start,
+// returning the key without quotes and the value trimmed as strings.TrimSpace does.
+func matchKey(line []byte, start int) (name string, val []byte, ok bool) {
+	i := start
+	for i < len(line) && isBareKey(line[i]) {
+		i++
+	}
+	if i > start {
+		// A bare key then spaces then '=' is the common case; a dotted key goes to the regexp.
+		j := i
+		for j < len(line) && isSpace(line[j]) {
+			j++
+		}
+		switch {
+		case j < len(line) && line[j] == '=':
+			j++
+			for j < len(line) && isSpace(line[j]) {
+				j++
+			}
+			return string(line[start:i]), bytes.TrimSpace(line[j:]), true
+		case j == len(line) || line[j] != '.':
+			return "", nil, false
+		}
+	}
+	m := keyRE.FindSubmatch(line)
+	if m == nil {
+		return "", nil, false
+	}
+	return strings.Trim(string(m[1]), `"'`), bytes.TrimSpace(m[2]), true
 }
 
 // headerLines returns the lines of every [[name]] header, in order.
@@ -160,11 +238,20 @@ func (x *tomlIndex) firstKeyLine(table, key string) int {
 // elementKeys returns the line of every key of element index of an array table.
 func (x *tomlIndex) elementKeys(table string, index int) map[string]int {
 	out := map[string]int{}
-	for _, k := range x.keys {
-		if k.table == table && k.index == index {
-			if _, seen := out[k.name]; !seen {
-				out[k.name] = k.line
-			}
+	keys := x.keys
+	if index >= 0 {
+		if index >= len(x.elems[table]) {
+			return out
+		}
+		r := x.elems[table][index]
+		keys = keys[r[0]:r[1]]
+	}
+	for _, k := range keys {
+		if k.table != table || k.index != index {
+			continue
+		}
+		if _, seen := out[k.name]; !seen {
+			out[k.name] = k.line
 		}
 	}
 	return out
