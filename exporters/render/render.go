@@ -8,6 +8,7 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"regexp"
 	"slices"
@@ -18,9 +19,10 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
-	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer"
 	goldhtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
 	xhtml "golang.org/x/net/html"
 )
 
@@ -33,17 +35,13 @@ type Renderer struct {
 // New returns a Renderer.
 func New() *Renderer {
 	md := goldmark.New(
-		goldmark.WithExtensions(
-			extension.GFM,
-			mathExtension{},
-			highlighting.NewHighlighting(
-				highlighting.WithFormatOptions(chromahtml.WithClasses(true), chromahtml.ClassPrefix(classPrefix)),
-				highlighting.WithGuessLanguage(false),
-			),
+		goldmark.WithExtensions(extension.GFM, mathExtension{}),
+		goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(newCodeRenderer(chromahtml.WithClasses(true), chromahtml.ClassPrefix(classPrefix)), 200)),
+			// Raw HTML is let through the parser and then cleaned by the policy,
+			// so <sub>, <br> or <details> work and <script> never survives.
+			goldhtml.WithUnsafe(),
 		),
-		// Raw HTML is let through the parser and then cleaned by the policy,
-		// so <sub>, <br> or <details> work and <script> never survives.
-		goldmark.WithRendererOptions(goldhtml.WithUnsafe()),
 	)
 	return &Renderer{md: md, policy: policy()}
 }
@@ -71,17 +69,44 @@ func (r *Renderer) Render(src string) (h string, stripped []string, err error) {
 	if strings.TrimSpace(src) == "" {
 		return "", nil, nil
 	}
-	var buf bytes.Buffer
-	if err := r.md.Convert([]byte(src), &buf); err != nil {
+	b := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(b)
+	b.raw.Reset()
+	b.clean.Reset()
+	b.w.Reset(&b.raw)
+	b.src = append(b.src[:0], src...)
+	if err := r.md.Convert(b.src, b.w); err != nil {
 		return "", nil, err
 	}
-	raw := buf.String()
-	clean := r.policy.Sanitize(raw)
-	if clean != raw {
-		stripped = removed(raw, clean)
+	if err := b.w.Flush(); err != nil {
+		return "", nil, err
 	}
-	return strings.TrimSpace(clean), stripped, nil
+	raw, clean := b.raw.Bytes(), b.clean.Bytes()
+	// As Policy.Sanitize: blank input is returned as is, and a failure gives nothing.
+	if len(bytes.TrimSpace(raw)) == 0 {
+		clean = raw
+	} else if err := r.policy.SanitizeReaderToWriter(bytes.NewReader(raw), &b.clean); err != nil {
+		clean = nil
+	} else {
+		clean = b.clean.Bytes()
+	}
+	if !bytes.Equal(clean, raw) {
+		stripped = removed(string(raw), string(clean))
+	}
+	return string(bytes.TrimSpace(clean)), stripped, nil
 }
+
+// scratch is the scratch space of one Render call, reused across calls:
+// fresh buffers per field were a large share of all allocation.
+type scratch struct {
+	src        []byte
+	raw, clean bytes.Buffer
+	w          *bufio.Writer // goldmark wraps any other writer in a new one
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{w: bufio.NewWriterSize(nil, 4096)}
+}}
 
 // removed lists the elements and attributes present in raw but not in clean.
 func removed(raw, clean string) []string {

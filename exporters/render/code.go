@@ -1,0 +1,105 @@
+package render
+
+import (
+	"bytes"
+	"sync"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
+)
+
+// codeStyle is goldmark-highlighting's default style; with CSS classes it
+// only decides which token types get a class.
+const codeStyle = "github"
+
+// codeRenderer highlights fenced code blocks exactly as goldmark-highlighting
+// does, but with one chroma formatter and one lexer per language for the
+// whole process: the library builds both for every block, which cost more
+// than the highlighting itself. Blocks with attributes ({linenos=…}) or no
+// known language go to the library's renderer unchanged.
+type codeRenderer struct {
+	lib       renderer.NodeRenderer
+	fallback  renderer.NodeRendererFunc
+	formatter *chromahtml.Formatter
+	style     *chroma.Style
+	lexers    sync.Map // language -> chroma.Lexer, nil when unknown
+}
+
+func newCodeRenderer(opts ...chromahtml.Option) *codeRenderer {
+	return &codeRenderer{
+		lib:       highlighting.NewHTMLRenderer(highlighting.WithFormatOptions(opts...), highlighting.WithGuessLanguage(false)),
+		formatter: chromahtml.New(opts...),
+		style:     styles.Get(codeStyle),
+	}
+}
+
+// SetOption passes goldmark's renderer options (such as WithUnsafe) to the library's renderer.
+func (r *codeRenderer) SetOption(name renderer.OptionName, value any) {
+	if so, ok := r.lib.(renderer.SetOptioner); ok {
+		so.SetOption(name, value)
+	}
+}
+
+// RegisterFuncs implements renderer.NodeRenderer.
+func (r *codeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	r.lib.RegisterFuncs(registerFunc(func(k ast.NodeKind, f renderer.NodeRendererFunc) {
+		if k == ast.KindFencedCodeBlock {
+			r.fallback = f
+		}
+	}))
+	reg.Register(ast.KindFencedCodeBlock, r.render)
+}
+
+type registerFunc func(ast.NodeKind, renderer.NodeRendererFunc)
+
+func (f registerFunc) Register(k ast.NodeKind, fn renderer.NodeRendererFunc) { f(k, fn) }
+
+func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.FencedCodeBlock)
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	lexer := r.lexer(n, source)
+	if lexer == nil {
+		return r.fallback(w, source, node, entering)
+	}
+	var code bytes.Buffer
+	for i := 0; i < n.Lines().Len(); i++ {
+		line := n.Lines().At(i)
+		code.Write(line.Value(source))
+	}
+	it, err := lexer.Tokenise(nil, code.String())
+	if err != nil {
+		return r.fallback(w, source, node, entering)
+	}
+	_ = r.formatter.Format(w, r.style, it)
+	return ast.WalkContinue, nil
+}
+
+// lexer returns the coalesced lexer of the block's language, or nil when
+// the library's own renderer must handle the block.
+func (r *codeRenderer) lexer(n *ast.FencedCodeBlock, source []byte) chroma.Lexer {
+	if n.Attributes() != nil || n.Info != nil && bytes.IndexByte(n.Info.Segment.Value(source), '{') >= 0 {
+		return nil
+	}
+	lang := n.Language(source)
+	if lang == nil {
+		return nil
+	}
+	if l, ok := r.lexers.Load(string(lang)); ok {
+		lexer, _ := l.(chroma.Lexer)
+		return lexer
+	}
+	var l chroma.Lexer
+	if found := lexers.Get(string(lang)); found != nil {
+		l = chroma.Coalesce(found)
+	}
+	r.lexers.Store(string(lang), l)
+	return l
+}
