@@ -93,6 +93,8 @@ var clozeNumRE = regexp.MustCompile(`\{\{c([1-9][0-9]*)::`)
 type Deck struct {
 	Config *Config
 	Cards  []*Card
+	// Sums has the SHA-256 of each topic file's bytes, by path as in Card.File.
+	Sums map[string][32]byte
 }
 
 // Topic returns the topic with the given id.

@@ -2,18 +2,19 @@ package cards
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/BurntSushi/toml"
+	"github.com/cardgen/cardgen/internal/par"
 )
 
 // fileDoc is one topic file as written in TOML.
@@ -40,12 +41,16 @@ var (
 
 // Load reads config.toml and every topic file, and returns the validated deck.
 // Every problem is reported in the diagnostics; the deck is nil when there are errors.
-func Load(configPath string) (*Deck, Diagnostics) {
+func Load(configPath string) (*Deck, Diagnostics) { return LoadCached(configPath, nil) }
+
+// LoadCached is Load with decoded topic files kept in cache between runs;
+// a nil cache decodes every file. The result never depends on the cache.
+func LoadCached(configPath string, cache Cache) (*Deck, Diagnostics) {
 	cfg, ds := LoadConfig(configPath)
 	if cfg == nil {
 		return nil, ds
 	}
-	deck, more := LoadCards(cfg)
+	deck, more := loadCards(cfg, cache)
 	ds = append(ds, more...)
 	ds.Sort()
 	if errs, _ := ds.Count(); errs > 0 {
@@ -55,7 +60,9 @@ func Load(configPath string) (*Deck, Diagnostics) {
 }
 
 // LoadCards reads the topic files of cfg's cards folder.
-func LoadCards(cfg *Config) (*Deck, Diagnostics) {
+func LoadCards(cfg *Config) (*Deck, Diagnostics) { return loadCards(cfg, nil) }
+
+func loadCards(cfg *Config, cache Cache) (*Deck, Diagnostics) {
 	var ds Diagnostics
 	dir := cfg.CardsDir()
 	files, err := topicFiles(dir)
@@ -63,11 +70,11 @@ func LoadCards(cfg *Config) (*Deck, Diagnostics) {
 		ds.errorf(dir, 0, "cannot read the cards folder: %v; set [deck] cards in %s", err, cfg.Path)
 		return nil, ds
 	}
-	l := &loader{cfg: cfg, dir: dir, ids: map[string]*Card{}}
+	l := &loader{cfg: cfg, dir: dir, ids: map[string]*Card{}, cache: cache, sums: map[string][32]byte{}}
 	// Files are independent until ids are compared across them: parse and
 	// check them on every core, then compare ids in file order.
 	parsed := make([]parsedFile, len(files))
-	forEach(len(files), func(i int) { parsed[i] = l.parseFile(files[i]) })
+	par.Do(len(files), func(i int) { parsed[i] = l.parseFile(files[i]) })
 	var all []*Card
 	for _, pf := range parsed {
 		ds = append(ds, pf.ds...)
@@ -86,7 +93,7 @@ func LoadCards(cfg *Config) (*Deck, Diagnostics) {
 	sort.SliceStable(all, func(i, j int) bool {
 		return cfg.TopicIndex(all[i].Topic) < cfg.TopicIndex(all[j].Topic)
 	})
-	return &Deck{Config: cfg, Cards: all}, ds
+	return &Deck{Config: cfg, Cards: all, Sums: l.sums}, ds
 }
 
 func topicFiles(dir string) ([]string, error) {
@@ -105,9 +112,18 @@ func topicFiles(dir string) ([]string, error) {
 }
 
 type loader struct {
-	cfg *Config
-	dir string
-	ids map[string]*Card // id -> first card with it
+	cfg   *Config
+	dir   string
+	ids   map[string]*Card // id -> first card with it
+	cache Cache            // nil: decode every file
+	mu    sync.Mutex       // guards sums, written by the file workers
+	sums  map[string][32]byte
+}
+
+func (l *loader) setSum(path string, sum [32]byte) {
+	l.mu.Lock()
+	l.sums[path] = sum
+	l.mu.Unlock()
 }
 
 // parsedFile is one topic file, decoded and checked except for ids shared with other files.
@@ -123,33 +139,13 @@ type parsedCard struct {
 	diags  Diagnostics
 }
 
-// forEach calls fn(0..n-1) on every core.
-func forEach(n int, fn func(i int)) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
-
 func (l *loader) parseFile(path string) parsedFile {
 	var pf parsedFile
 	pf.cards = l.loadFile(path, &pf.ds)
 	return pf
 }
 
-// checkID reports a duplicate id against every card before pc in set files
+// checkID reports a duplicate id against every card before pc in file
 // order and returns the card, or nil when it has errors.
 func (l *loader) checkID(pc parsedCard, ds *Diagnostics) *Card {
 	c := pc.card
@@ -168,27 +164,52 @@ func (l *loader) checkID(pc parsedCard, ds *Diagnostics) *Card {
 	return c
 }
 
+// decoded is what a topic file's bytes alone determine: its TOML decoded,
+// the keys the model does not know, and where every key is.
+type decoded struct {
+	doc       fileDoc
+	undecoded []toml.Key
+	idx       *tomlIndex
+}
+
+// decodeFile decodes a topic file, or returns the diagnostic that rejects it.
+func decodeFile(path string, data []byte) (*decoded, *Diagnostic) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if msg, line := checkText(data); msg != "" {
+		return nil, &Diagnostic{File: path, Line: line, Severity: Error, Message: msg}
+	}
+	// Files saved on Windows keep CRLF inside multi-line strings; cards never need a CR.
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	dec := &decoded{}
+	md, err := toml.Decode(string(data), &dec.doc)
+	if err != nil {
+		d := tomlDiagnostic(path, err)
+		return nil, &d
+	}
+	dec.undecoded = md.Undecoded()
+	dec.idx = scanTOML(data)
+	return dec, nil
+}
+
 func (l *loader) loadFile(path string, ds *Diagnostics) []parsedCard {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		ds.errorf(path, 0, "cannot read: %v", err)
 		return nil
 	}
-	data = bytes.TrimPrefix(data, utf8BOM)
-	if msg, line := checkText(data); msg != "" {
-		ds.errorf(path, line, "%s", msg)
-		return nil
+	sum := sha256.Sum256(data)
+	l.setSum(path, sum)
+	dec := l.cachedDecode(path, sum)
+	if dec == nil {
+		var d *Diagnostic
+		if dec, d = decodeFile(path, data); d != nil {
+			*ds = append(*ds, *d)
+			return nil
+		}
+		l.storeDecode(path, sum, dec)
 	}
-	// Files saved on Windows keep CRLF inside multi-line strings; cards never need a CR.
-	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	var doc fileDoc
-	md, err := toml.Decode(string(data), &doc)
-	if err != nil {
-		*ds = append(*ds, tomlDiagnostic(path, err))
-		return nil
-	}
-	idx := scanTOML(data)
-	for _, k := range md.Undecoded() {
+	doc, idx := dec.doc, dec.idx
+	for _, k := range dec.undecoded {
 		name := k[len(k)-1]
 		allowed, table := fileKeys, ""
 		if len(k) > 1 && k[0] == "cards" {
