@@ -5,13 +5,12 @@ package exporters
 import (
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters/render"
+	"github.com/cardgen/cardgen/internal/par"
 	"github.com/cardgen/cardgen/lock"
 )
 
@@ -84,53 +83,77 @@ func (r *Rendered) Get(id string) Fields { return r.byID[id] }
 
 // Render renders every card of d with r, on all cores. Output does not depend on scheduling.
 func Render(d *cards.Deck, r *render.Renderer) (*Rendered, error) {
-	out := make([]Fields, len(d.Cards))
-	warns := make([]cards.Diagnostics, len(d.Cards))
+	fields := make([]Fields, len(d.Cards))
+	stripped := make([]Stripped, len(d.Cards))
 	errs := make([]error, len(d.Cards))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i], warns[i], errs[i] = renderCard(r, d.Cards[i])
-			}
-		}()
-	}
-	for i := range d.Cards {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	res := &Rendered{byID: make(map[string]Fields, len(d.Cards))}
-	for i, c := range d.Cards {
-		if errs[i] != nil {
-			return nil, fmt.Errorf("%s:%d: card '%s': %w", c.File, c.Line, c.ID, errs[i])
+	par.Do(len(d.Cards), func(i int) { fields[i], stripped[i], errs[i] = RenderCard(r, d.Cards[i]) })
+	for i, err := range errs {
+		if err != nil {
+			return nil, CardError(d.Cards[i], err)
 		}
-		res.byID[c.ID] = out[i]
-		res.Warnings = append(res.Warnings, warns[i]...)
 	}
-	return res, nil
+	return NewRendered(d.Cards, fields, stripped), nil
 }
 
-func renderCard(r *render.Renderer, c *cards.Card) (Fields, cards.Diagnostics, error) {
-	var f Fields
-	var warns cards.Diagnostics
-	for _, field := range []struct {
-		key string
-		src string
-		dst *string
-	}{{"question", c.Question, &f.Question}, {"answer", c.Answer, &f.Answer}, {"extra", c.Extra, &f.Extra}} {
-		h, stripped, err := r.Render(field.src)
-		if err != nil {
-			return f, nil, err
-		}
-		*field.dst = h
-		if len(stripped) > 0 {
-			warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(field.key), Severity: cards.Warning,
-				Message: fmt.Sprintf("card '%s': unsafe HTML removed from the %s: %s", c.ID, field.key, strings.Join(stripped, ", "))})
+// NewRendered assembles the fields and stripped markup of cs, given in the order of cs.
+func NewRendered(cs []*cards.Card, fields []Fields, stripped []Stripped) *Rendered {
+	res := &Rendered{byID: make(map[string]Fields, len(cs))}
+	for i, c := range cs {
+		res.byID[c.ID] = fields[i]
+		res.Warnings = append(res.Warnings, stripped[i].Warnings(c)...)
+	}
+	return res
+}
+
+// Stripped lists what the sanitizer removed from a card's question, answer
+// and extra, e.g. "<script>" or "onclick on <b>".
+type Stripped [3][]string
+
+// fieldKeys name a card's Markdown fields, in Stripped order.
+var fieldKeys = [3]string{"question", "answer", "extra"}
+
+func sources(c *cards.Card) [3]string { return [3]string{c.Question, c.Answer, c.Extra} }
+
+// RenderCard renders the Markdown fields of c.
+func RenderCard(r *render.Renderer, c *cards.Card) (Fields, Stripped, error) {
+	var h [3]string
+	var s Stripped
+	for i, src := range sources(c) {
+		var err error
+		if h[i], s[i], err = r.Render(src); err != nil {
+			return Fields{}, Stripped{}, err
 		}
 	}
-	return f, warns, nil
+	return Fields{Question: h[0], Answer: h[1], Extra: h[2]}, s, nil
+}
+
+// CheckCard returns what RenderCard reports as stripped from c, rendering
+// only the fields that could lose markup (render.Renderer.Stripped).
+func CheckCard(r *render.Renderer, c *cards.Card) (Stripped, error) {
+	var s Stripped
+	for i, src := range sources(c) {
+		var err error
+		if s[i], err = r.Stripped(src); err != nil {
+			return Stripped{}, err
+		}
+	}
+	return s, nil
+}
+
+// CardError names the card in which RenderCard or CheckCard failed.
+func CardError(c *cards.Card, err error) error {
+	return fmt.Errorf("%s:%d: card '%s': %w", c.File, c.Line, c.ID, err)
+}
+
+// Warnings are the diagnostics for what was stripped from c, one per field.
+func (s Stripped) Warnings(c *cards.Card) cards.Diagnostics {
+	var warns cards.Diagnostics
+	for i, stripped := range s {
+		if len(stripped) > 0 {
+			key := fieldKeys[i]
+			warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Warning,
+				Message: fmt.Sprintf("card '%s': unsafe HTML removed from the %s: %s", c.ID, key, strings.Join(stripped, ", "))})
+		}
+	}
+	return warns
 }

@@ -1,0 +1,75 @@
+package render
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// kitchenSink is every Markdown construct the renderer knows, none of
+// which should cost a render in validation.
+var kitchenSink = []string{
+	"# h1\n## h2\n### h3\n#### h4\n##### h5\n###### h6",
+	"Setext 1\n===\n\nSetext 2\n---",
+	"*em* **strong** ***both*** ~~del~~ `code` a  \nhard break\\\nagain",
+	"> quote\n>\n> > nested\n\n---\n\n***",
+	"- a\n- b\n  - c\n\n+ d\n* e\n\n1. one\n1. two\n\n1) x",
+	"| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |",
+	"行内 $\\frac{a}{b}$ 与 $$x^2$$\n\n$$\n\\sum_i x_i\n$$",
+	"```python\ndef f(x):\n    return x * 2  # 注释\n```\n\n~~~go\nfunc main() {}\n~~~\n\n```\nplain\n```\n\n```nosuchlang\nx\n```\n\n    indented",
+	"价格 $5 和 $6,转义 \\$x$ 与 &amp; &copy; \\* \\_",
+	"{{c1::完形}} 填空 {{c2::提示::hint}}",
+}
+
+func TestKitchenSinkNeedsNoRender(t *testing.T) {
+	r := New()
+	for _, src := range kitchenSink {
+		if mayStrip(src) {
+			t.Errorf("mayStrip(%q) = true; this Markdown renders to kept markup only", src)
+		}
+		if _, stripped, _ := r.Render(src); len(stripped) > 0 {
+			t.Errorf("Render(%q) stripped %v", src, stripped)
+		}
+	}
+}
+
+func TestStrippedNeedsRender(t *testing.T) {
+	r := New()
+	for _, src := range []string{
+		"ok<script>alert(1)</script>",
+		"[x](javascript:alert(1))",
+		"![i](data:image/png;base64,AAAA)",
+		"3. three\n4. four",
+		"- 1. a\n  2. b\n\n  7. c",
+		"ftp://example.com/x",
+		"```python {linenos=true}\nx\n```",
+		"```c++\nint x;\n```",
+		"```py<b>\nx\n```",
+	} {
+		if !mayStrip(src) {
+			t.Errorf("mayStrip(%q) = false", src)
+		}
+		_, want, _ := r.Render(src)
+		got, _ := r.Stripped(src)
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("Stripped(%q) differs from Render:\n%s", src, d)
+		}
+	}
+}
+
+// FuzzStripped checks the promise Stripped relies on: whatever mayStrip
+// lets through renders with nothing removed.
+func FuzzStripped(f *testing.F) {
+	for _, s := range append(kitchenSink, codeCases...) {
+		f.Add(s)
+	}
+	r := New()
+	f.Fuzz(func(t *testing.T, src string) {
+		if mayStrip(src) {
+			return
+		}
+		if _, stripped, _ := r.Render(src); len(stripped) > 0 {
+			t.Fatalf("mayStrip(%q) = false, but Render stripped %v", src, stripped)
+		}
+	})
+}
