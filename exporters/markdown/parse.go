@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/cardgen/cardgen/exporters/render"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -18,62 +19,10 @@ import (
 // math or code is never taken for a heading.
 var mdParser = goldmark.New(
 	goldmark.WithExtensions(extension.GFM),
-	goldmark.WithParserOptions(parser.WithBlockParsers(util.Prioritized(mathBlockParser{}, 150))),
+	goldmark.WithParserOptions(parser.WithBlockParsers(util.Prioritized(render.MathBlockParser(), 150))),
 ).Parser()
 
 func parse(src []byte) ast.Node { return mdParser.Parse(text.NewReader(src)) }
-
-// mathBlock is display math fenced by $$ lines; its content is opaque here.
-type mathBlock struct{ ast.BaseBlock }
-
-var kindMathBlock = ast.NewNodeKind("MarkdownMathBlock")
-
-func (n *mathBlock) Kind() ast.NodeKind { return kindMathBlock }
-func (n *mathBlock) IsRaw() bool        { return true }
-func (n *mathBlock) Dump(source []byte, level int) {
-	ast.DumpHelper(n, source, level, nil, nil)
-}
-
-// mathBlockParser opens and closes $$ blocks exactly where the renderer's
-// block rule (exporters/render/math.go) does; only the block extent matters here.
-type mathBlockParser struct{}
-
-func (mathBlockParser) Trigger() []byte { return []byte{'$'} }
-
-func (mathBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
-	line, _ := reader.PeekLine()
-	pos := pc.BlockOffset()
-	if pos < 0 || !bytes.HasPrefix(line[pos:], []byte("$$")) {
-		return nil, parser.NoChildren
-	}
-	rest := bytes.TrimSpace(line[pos+2:])
-	if len(rest) > 0 {
-		if !bytes.HasSuffix(rest, []byte("$$")) || len(rest) < 2 {
-			return nil, parser.NoChildren
-		}
-		reader.AdvanceToEOL()
-		return &mathBlock{}, parser.Close
-	}
-	reader.AdvanceToEOL()
-	return &mathBlock{}, parser.NoChildren
-}
-
-func (mathBlockParser) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
-	line, _ := reader.PeekLine()
-	if line == nil {
-		return parser.Close
-	}
-	closes := bytes.HasSuffix(bytes.TrimSpace(line), []byte("$$"))
-	reader.AdvanceToEOL()
-	if closes {
-		return parser.Close
-	}
-	return parser.Continue | parser.NoChildren
-}
-
-func (mathBlockParser) Close(node ast.Node, reader text.Reader, pc parser.Context) {}
-func (mathBlockParser) CanInterruptParagraph() bool                                { return true }
-func (mathBlockParser) CanAcceptIndentedLine() bool                                { return false }
 
 // shiftHeadings rewrites the headings of Markdown src so the highest of them
 // has level top and the others keep their distance to it (at most 6).

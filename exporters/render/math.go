@@ -111,6 +111,10 @@ func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\
 
 type mathBlockParser struct{}
 
+// MathBlockParser returns the parser for $$ display-math blocks, so other
+// Markdown readers (the Markdown exporter) find block extents exactly as the renderer does.
+func MathBlockParser() parser.BlockParser { return mathBlockParser{} }
+
 func (mathBlockParser) Trigger() []byte { return []byte{'$'} }
 
 func (mathBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
