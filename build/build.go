@@ -42,6 +42,14 @@ type Options struct {
 	Paper string
 	// Stderr receives the human-readable report.
 	Stderr io.Writer
+	// Cache, when set, keeps decoded and rendered topic files between builds.
+	Cache *Cache
+	// Quiet prints errors only.
+	Quiet bool
+	// Verbose also prints how long each stage took.
+	Verbose bool
+	// Progress shows a progress bar on Stderr when the build takes long (a terminal).
+	Progress bool
 }
 
 // Artifact is one file a build wrote.
@@ -74,7 +82,19 @@ func Run(opts Options) (*Result, error) {
 	if stderr == nil {
 		stderr = io.Discard
 	}
-	deck, html, err := Prepare(opts.ConfigPath, false, false, stderr)
+	begin := time.Now()
+	var times *stageTimes
+	if opts.Verbose {
+		times = &stageTimes{}
+	}
+	prog := newProgress(stderr, opts.Progress && !opts.Quiet)
+	defer prog.close()
+	// Errors always go to stderr; the rest of the report only when not quiet.
+	report := stderr
+	if opts.Quiet {
+		report = io.Discard
+	}
+	deck, html, err := prepare(opts.ConfigPath, prepareOptions{render: true, quiet: opts.Quiet, cache: opts.Cache, times: times, prog: prog}, stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -100,13 +120,16 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 	for _, f := range res.Skipped {
-		fmt.Fprintf(stderr, "cardgen: format '%s' is not available in this version yet; skipped\n", f)
+		fmt.Fprintf(report, "cardgen: format '%s' is not available in this version yet; skipped\n", f)
 	}
 
+	start := time.Now()
+	prog.begin("locking", -1)
 	lockFile, err := updateLock(deck, html, opts)
 	if err != nil {
 		return nil, err
 	}
+	times.since("lock", start)
 
 	outDir := cfg.OutDir()
 	if opts.OutDir != "" {
@@ -121,7 +144,7 @@ func Run(opts Options) (*Result, error) {
 		// A card's problem is told once, not once per target and format.
 		if msg := fmt.Sprintf(format, args...); !warned[msg] {
 			warned[msg] = true
-			fmt.Fprintf(stderr, "cardgen: warning: %s\n", msg)
+			fmt.Fprintf(report, "cardgen: warning: %s\n", msg)
 		}
 	}
 	// Formats this machine cannot write (pdf without a browser): the rest is still built.
@@ -134,44 +157,70 @@ func Run(opts Options) (*Result, error) {
 			os.Remove(p.tmp)
 		}
 	}()
+	// Every artifact is written side by side (exportJobs), then taken in plan
+	// order, so the result, warnings and errors are those of a build one by one.
+	var jobs []*exportJob
 	for _, p := range plans {
 		sub := deck.Filter(p.target.Filter())
 		if len(sub.Cards) == 0 {
 			return nil, fmt.Errorf("target '%s' selects no cards; check its topics and tags in %s", p.target.Name, cfg.Path)
 		}
 		in := &exporters.Input{Deck: sub, Full: deck, Target: p.target.Name, HTML: html, Epoch: opts.Epoch, Lock: lockFile.Next,
-			Paper: opts.Paper, Warn: warn}
+			Paper: opts.Paper}
 		for _, f := range p.formats {
 			e := exporterFor(f)
-			if e == nil || unavailableFormat[f] {
+			if e == nil {
 				continue
 			}
-			final := filepath.Join(outDir, OutputName(cfg, p.target.Name, e.Extension()))
-			if c, ok := e.(nameChecker); ok {
-				if err := c.CheckOutputName(final); err != nil {
-					return nil, err
-				}
-			}
-			tmp, err := writeTemp(outDir, func(w io.Writer) error { return e.Export(exportWriter(w, f), in) })
-			if ue := (*exporters.UnavailableError)(nil); errors.As(err, &ue) {
-				unavailableFormat[f] = true
-				if !slices.ContainsFunc(unavailable, func(u error) bool { return u.Error() == ue.Error() }) {
-					unavailable = append(unavailable, ue)
-				}
-				continue
-			}
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", final, err)
-			}
-			pending = append(pending, pendingFile{tmp: tmp, final: final})
-			res.Artifacts = append(res.Artifacts, Artifact{Path: final, Format: f, Target: p.target.Name, Cards: len(sub.Cards), Topics: topicsOf(p.target, sub)})
+			jobs = append(jobs, &exportJob{e: e, format: f, in: in, target: p.target, sub: sub,
+				final: filepath.Join(outDir, OutputName(cfg, p.target.Name, e.Extension()))})
 		}
 	}
+	prog.begin("writing", len(jobs))
+	runExports(outDir, jobs, prog.add)
+	for _, j := range jobs {
+		if j.tmp != "" {
+			pending = append(pending, pendingFile{tmp: j.tmp, final: j.final})
+		}
+	}
+	for _, j := range jobs {
+		f := j.format
+		if unavailableFormat[f] {
+			continue
+		}
+		for _, msg := range j.warnings {
+			warn("%s", msg)
+		}
+		err := j.err
+		if ue := (*exporters.UnavailableError)(nil); errors.As(err, &ue) {
+			unavailableFormat[f] = true
+			if !slices.ContainsFunc(unavailable, func(u error) bool { return u.Error() == ue.Error() }) {
+				unavailable = append(unavailable, ue)
+			}
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		times.add("write "+filepath.Base(j.final), j.took)
+		res.Artifacts = append(res.Artifacts, Artifact{Path: j.final, Format: f, Target: j.target.Name, Cards: len(j.sub.Cards), Topics: topicsOf(j.target, j.sub)})
+	}
+	// Artifacts of a format found unavailable are not kept.
+	pending = slices.DeleteFunc(pending, func(p pendingFile) bool {
+		if slices.ContainsFunc(res.Artifacts, func(a Artifact) bool { return a.Path == p.final }) {
+			return false
+		}
+		os.Remove(p.tmp)
+		return true
+	})
+	prog.close()
+	start = time.Now()
 	sums, err := writeChecksums(outDir, cfg, res.Artifacts, pending)
 	if err != nil {
 		return nil, err
 	}
 	pending = append(pending, sums...)
+	times.since("checksums", start)
 	// The lock goes last: it changes only together with the artifacts built from it.
 	if lockFile.Stale {
 		tmp, err := lock.WriteTemp(lockFile.Path, lockFile.Next.Marshal())
@@ -189,15 +238,19 @@ func Run(opts Options) (*Result, error) {
 	}
 	pending = nil
 	for _, a := range res.Artifacts {
-		fmt.Fprintf(stderr, "wrote %s (%d cards)\n", a.Path, a.Cards)
+		fmt.Fprintf(report, "wrote %s (%d cards)\n", a.Path, a.Cards)
 	}
-	fmt.Fprintf(stderr, "wrote %s and %s\n", filepath.Join(outDir, SumsName), filepath.Join(outDir, ManifestName))
+	fmt.Fprintf(report, "wrote %s and %s\n", filepath.Join(outDir, SumsName), filepath.Join(outDir, ManifestName))
 	if lockFile.Stale {
-		fmt.Fprintf(stderr, "updated %s: %s\n", lockFile.Path, lockFile.Summary())
+		fmt.Fprintf(report, "updated %s: %s\n", lockFile.Path, lockFile.Summary())
 	}
 	// Generated parts of the repository (README's question list) follow the full deck.
-	if err := updateRepoFiles(deck, stderr); err != nil {
+	if err := updateRepoFiles(deck, report); err != nil {
 		return nil, err
+	}
+	if times != nil {
+		fmt.Fprintln(report, "time:")
+		times.write(report, time.Since(begin))
 	}
 	if len(unavailable) > 0 {
 		return res, errors.Join(unavailable...)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
@@ -27,19 +28,55 @@ func Prepare(configPath string, strict, verbose bool, stderr io.Writer) (*cards.
 }
 
 func load(configPath string, doRender, strict, verbose bool, stderr io.Writer) (*cards.Deck, *exporters.Rendered, error) {
-	deck, ds := cards.Load(configPath)
+	return prepare(configPath, prepareOptions{render: doRender, strict: strict, verbose: verbose}, stderr)
+}
+
+// prepareOptions say how far to prepare the deck and how to report on it.
+type prepareOptions struct {
+	render          bool // render every card's HTML, for a build
+	check           bool // only find what the sanitizer removes, for validate
+	strict, verbose bool
+	quiet           bool        // print errors only
+	cache           *Cache      // nil: decode and render everything
+	times           *stageTimes // nil: not timed
+	prog            *progress   // nil: no progress bar
+}
+
+func prepare(configPath string, po prepareOptions, stderr io.Writer) (*cards.Deck, *exporters.Rendered, error) {
+	start := time.Now()
+	po.prog.begin("loading", -1)
+	var cache cards.Cache
+	if po.cache != nil {
+		cache = po.cache
+	}
+	deck, ds := cards.LoadCached(configPath, cache)
+	po.times.since("load", start)
 	if deck != nil {
 		ds = append(ds, deck.Config.CheckFormats(append(Formats(), planned...))...)
 	}
 	var html *exporters.Rendered
-	if deck != nil && doRender {
+	if deck != nil && (po.render || po.check) {
+		start = time.Now()
 		var err error
-		if html, err = exporters.Render(deck, render.Default()); err != nil {
-			return nil, nil, err
+		if po.render {
+			po.prog.begin("rendering", len(deck.Cards))
+			if html, err = renderDeck(deck, render.Default(), po.cache, po.prog.add); err != nil {
+				return nil, nil, err
+			}
+			ds = append(ds, html.Warnings...)
+		} else {
+			po.prog.begin("checking", len(deck.Cards))
+			warns, err := checkDeck(deck, render.Default(), po.cache, po.prog.add)
+			if err != nil {
+				return nil, nil, err
+			}
+			ds = append(ds, warns...)
 		}
-		ds = append(ds, html.Warnings...)
 		ds.Sort()
+		po.times.since("render", start)
 	}
+	po.prog.pause()
+	strict, verbose := po.strict, po.verbose
 	warned := 0
 	for _, d := range ds {
 		if d.Severity == cards.Error || verbose || strict {
@@ -48,7 +85,7 @@ func load(configPath string, doRender, strict, verbose bool, stderr io.Writer) (
 			warned++
 		}
 	}
-	if warned > 0 {
+	if warned > 0 && !po.quiet {
 		fmt.Fprintf(stderr, "cardgen: %d warning(s); run 'cardgen validate' to see them\n", warned)
 	}
 	if err := ds.Err(strict); err != nil {
@@ -64,11 +101,32 @@ func load(configPath string, doRender, strict, verbose bool, stderr io.Writer) (
 
 // Validate checks the question set and reports a one-line summary.
 func Validate(configPath string, strict bool, stderr io.Writer) error {
-	deck, _, err := Prepare(configPath, strict, true, stderr)
+	return ValidateWith(ValidateOptions{ConfigPath: configPath, Strict: strict, Stderr: stderr})
+}
+
+// ValidateOptions are the inputs of `cardgen validate`.
+type ValidateOptions struct {
+	ConfigPath string
+	// Strict fails on warnings too.
+	Strict bool
+	// Cache, when set, keeps decoded and checked topic files between runs.
+	Cache *Cache
+	// Progress shows a progress bar on Stderr when validation takes long (a terminal).
+	Progress bool
+	Stderr   io.Writer
+}
+
+// ValidateWith checks the question set, reporting every problem, and a
+// one-line summary. It renders only the Markdown that could lose markup
+// to the sanitizer, so it reports exactly what a build would.
+func ValidateWith(opts ValidateOptions) error {
+	prog := newProgress(opts.Stderr, opts.Progress)
+	deck, _, err := prepare(opts.ConfigPath, prepareOptions{check: true, strict: opts.Strict, verbose: true, cache: opts.Cache, prog: prog}, opts.Stderr)
+	prog.close()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "ok: %d cards in %d topics\n", len(deck.Cards), len(deck.ByTopic()))
+	fmt.Fprintf(opts.Stderr, "ok: %d cards in %d topics\n", len(deck.Cards), len(deck.ByTopic()))
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/deckdiff"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 func main() {
@@ -51,17 +52,34 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 }
 
 func newValidate(cfg func() string, stderr io.Writer) *cobra.Command {
-	var strict bool
+	opts := build.ValidateOptions{Stderr: stderr, Progress: isTerminal(stderr)}
+	var noCache bool
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check the question set and report every problem with file and line",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return build.Validate(cfg(), strict, stderr)
+			opts.ConfigPath = cfg()
+			if !noCache {
+				opts.Cache = build.OpenCache()
+			}
+			return build.ValidateWith(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&strict, "strict", false, "treat warnings (such as empty answers) as errors")
+	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "treat warnings (such as empty answers) as errors")
+	cacheFlag(cmd, &noCache)
 	return cmd
+}
+
+// cacheFlag adds --no-cache; the build cache lives in $CARDGEN_CACHE_DIR or the user's cache folder.
+func cacheFlag(cmd *cobra.Command, noCache *bool) {
+	cmd.Flags().BoolVar(noCache, "no-cache", false, "decode and render every topic file, ignoring the build cache ($"+build.EnvCacheDir+" or the user cache folder)")
+}
+
+// isTerminal reports whether w is a terminal, where a progress bar can be drawn.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func filterFlags(cmd *cobra.Command, f *cards.Filter) {
@@ -98,8 +116,8 @@ func newTopics(cfg func() string, stdout, stderr io.Writer) *cobra.Command {
 }
 
 func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
-	opts := build.Options{Stderr: stderr}
-	var check bool
+	opts := build.Options{Stderr: stderr, Progress: isTerminal(stderr)}
+	var check, noCache bool
 	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Build the deck's targets into the output folder",
@@ -119,6 +137,9 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			opts.Epoch = epoch
+			if !noCache {
+				opts.Cache = build.OpenCache()
+			}
 			_, err = build.Run(opts)
 			return err
 		},
@@ -129,6 +150,9 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Paper, "paper", "", "paper size of the html and pdf formats: a4 or letter (default a4)")
 	cmd.Flags().BoolVar(&check, "check", false, "write nothing; fail if a generated file of the repository (README.md's question list) is out of date")
 	cmd.Flags().BoolVar(&opts.Locked, "locked", false, "fail, writing nothing, if the lock file is out of date (for CI)")
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print errors only")
+	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "also print how long each stage took")
+	cacheFlag(cmd, &noCache)
 	filterFlags(cmd, &opts.Filter)
 	return cmd
 }

@@ -1,0 +1,398 @@
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cardgen/cardgen/cards"
+	"github.com/cardgen/cardgen/exporters"
+	"github.com/cardgen/cardgen/exporters/render"
+	"github.com/cardgen/cardgen/internal/cachefmt"
+	"github.com/cardgen/cardgen/internal/par"
+)
+
+// EnvCacheDir names the build cache folder, overriding the default
+// <user cache dir>/cardgen. Tests point it at a temporary folder.
+const EnvCacheDir = "CARDGEN_CACHE_DIR"
+
+// Cache is the build cache: decoded topic files and rendered cards, kept
+// between runs so a rebuild after an edit redoes only the edited files.
+//
+// Each topic file has one slot per kind of entry. An entry is used only when
+// it was written by this very cardgen binary (its Go build ID, which changes
+// with any change to cardgen's code, renderer options included) for the
+// same bytes of the topic file; anything else, a damaged entry included, is
+// a miss and is rebuilt. Output never depends on the cache, and deleting the
+// folder at any time is safe.
+type Cache struct {
+	dir  string
+	salt [32]byte
+}
+
+// OpenCache returns the cache in $CARDGEN_CACHE_DIR or else the user's cache
+// folder, or nil when there is none, cardgen cannot tell its own build, or
+// a test runs without CARDGEN_CACHE_DIR.
+func OpenCache() *Cache {
+	dir := os.Getenv(EnvCacheDir)
+	if dir == "" && testing.Testing() {
+		return nil // tests never touch the user's cache; they opt in with CARDGEN_CACHE_DIR
+	}
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return nil
+		}
+		dir = filepath.Join(base, "cardgen")
+	}
+	id, err := buildIdentity()
+	if err != nil {
+		return nil
+	}
+	return newCache(dir, id)
+}
+
+func newCache(dir string, identity []byte) *Cache {
+	c := &Cache{dir: dir}
+	c.salt = sha256.Sum256(append([]byte("cardgen build cache 1\x00"), identity...))
+	c.prune(time.Now())
+	return c
+}
+
+// Dir is the cache folder.
+func (c *Cache) Dir() string { return c.dir }
+
+// buildIdentity is cardgen's version and the running binary's Go build ID,
+// or the SHA-256 of the whole binary when it has no build ID.
+func buildIdentity() ([]byte, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	id := []byte(Version() + "\x00")
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	// Where `go tool buildid` finds it: in the first pages, quoted after this marker.
+	const marker = "\xff Go build ID: \""
+	if i := bytes.Index(head[:n], []byte(marker)); i >= 0 {
+		rest := head[i+len(marker) : n]
+		if j := bytes.IndexByte(rest, '"'); j > 0 {
+			return append(id, rest[:j]...), nil
+		}
+	}
+	h := sha256.New()
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, err
+	}
+	return h.Sum(id), nil
+}
+
+// entryMagic starts every entry file; the layout is magic, key, CRC-32C of the value, value.
+const entryMagic = "cgc1"
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func (c *Cache) slot(kind, path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	sum := sha256.Sum256([]byte(kind + "\x00" + path))
+	return filepath.Join(c.dir, kind, hex.EncodeToString(sum[:16])+".bin")
+}
+
+func (c *Cache) key(kind string, content [32]byte) [32]byte {
+	h := sha256.New()
+	h.Write(c.salt[:])
+	h.Write([]byte(kind + "\x00"))
+	h.Write(content[:])
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// Get implements cards.Cache: the value stored for path's content, or nil.
+func (c *Cache) Get(kind, path string, content [32]byte) []byte {
+	if c == nil {
+		return nil
+	}
+	name := c.slot(kind, path)
+	b, err := os.ReadFile(name)
+	const head = len(entryMagic) + 32 + 4
+	if err != nil || len(b) < head || string(b[:len(entryMagic)]) != entryMagic {
+		return nil
+	}
+	key := c.key(kind, content)
+	if !bytes.Equal(b[len(entryMagic):len(entryMagic)+32], key[:]) {
+		return nil
+	}
+	value := b[head:]
+	if binary.LittleEndian.Uint32(b[head-4:head]) != crc32.Checksum(value, castagnoli) {
+		return nil
+	}
+	// Used entries stay young; prune removes the ones nobody reads.
+	now := time.Now()
+	_ = os.Chtimes(name, now, now)
+	return value
+}
+
+// Put implements cards.Cache. The entry is written to a temporary file and
+// renamed, so a reader never sees half of it; errors only cost a miss later.
+func (c *Cache) Put(kind, path string, content [32]byte, value []byte) {
+	if c == nil {
+		return
+	}
+	name := c.slot(kind, path)
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	if err != nil {
+		return
+	}
+	key := c.key(kind, content)
+	var head []byte
+	head = append(head, entryMagic...)
+	head = append(head, key[:]...)
+	head = binary.LittleEndian.AppendUint32(head, crc32.Checksum(value, castagnoli))
+	_, err = f.Write(head)
+	if err == nil {
+		_, err = f.Write(value)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+}
+
+// Entries unread for this long are removed, at most once a day: slots are
+// per topic file path, so they only pile up for decks that are gone.
+const (
+	cacheMaxAge     = 30 * 24 * time.Hour
+	cachePruneEvery = 24 * time.Hour
+)
+
+func (c *Cache) prune(now time.Time) {
+	stamp := filepath.Join(c.dir, "pruned")
+	if fi, err := os.Stat(stamp); err == nil && now.Sub(fi.ModTime()) < cachePruneEvery {
+		return
+	}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return
+	}
+	if err := os.WriteFile(stamp, nil, 0o644); err != nil {
+		return
+	}
+	kinds, _ := os.ReadDir(c.dir)
+	for _, k := range kinds {
+		if !k.IsDir() {
+			continue
+		}
+		entries, _ := os.ReadDir(filepath.Join(c.dir, k.Name()))
+		for _, e := range entries {
+			if fi, err := e.Info(); err == nil && now.Sub(fi.ModTime()) > cacheMaxAge {
+				os.Remove(filepath.Join(c.dir, k.Name(), e.Name()))
+			}
+		}
+	}
+}
+
+// Kinds of rendered entries: a file's cards with their HTML, or (for
+// validation) only what the sanitizer strips from them.
+const (
+	htmlKind  = "html"
+	checkKind = "check"
+	// renderFormat changes whenever the encoding below does.
+	renderFormat = 1
+)
+
+// fileGroup is the cards of one topic file, by index in the deck.
+type fileGroup struct {
+	file  string
+	cards []int
+}
+
+func groupByFile(d *cards.Deck) []fileGroup {
+	var out []fileGroup
+	at := map[string]int{}
+	for i, c := range d.Cards {
+		g, ok := at[c.File]
+		if !ok {
+			g = len(out)
+			at[c.File] = g
+			out = append(out, fileGroup{file: c.File})
+		}
+		out[g].cards = append(out[g].cards, i)
+	}
+	return out
+}
+
+// renderDeck renders every card of d like exporters.Render, taking each
+// topic file's cards from the cache when the file is unchanged and storing
+// the others. done is told how many cards are ready, as they are.
+func renderDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (*exporters.Rendered, error) {
+	fields := make([]exporters.Fields, len(d.Cards))
+	stripped := make([]exporters.Stripped, len(d.Cards))
+	err := fillDeck(d, c, htmlKind, done,
+		func(dec *cachefmt.Decoder, i int) {
+			fields[i] = exporters.Fields{Question: dec.Str(), Answer: dec.Str(), Extra: dec.Str()}
+			stripped[i] = exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+		},
+		func(i int) (err error) {
+			fields[i], stripped[i], err = exporters.RenderCard(r, d.Cards[i])
+			return err
+		},
+		func(e *cachefmt.Encoder, i int) {
+			f, s := fields[i], stripped[i]
+			e.Str(f.Question)
+			e.Str(f.Answer)
+			e.Str(f.Extra)
+			for _, ss := range s {
+				e.Strs(ss)
+			}
+		})
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		// What validation reads, so a validate after a build costs no rendering.
+		storeChecks(d, c, stripped)
+	}
+	return exporters.NewRendered(d.Cards, fields, stripped), nil
+}
+
+// checkDeck returns the sanitizer warnings of every card of d, as
+// renderDeck would, rendering only what could be stripped (exporters.CheckCard).
+func checkDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (cards.Diagnostics, error) {
+	stripped := make([]exporters.Stripped, len(d.Cards))
+	err := fillDeck(d, c, checkKind, done,
+		func(dec *cachefmt.Decoder, i int) {
+			stripped[i] = exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+		},
+		func(i int) (err error) {
+			stripped[i], err = exporters.CheckCard(r, d.Cards[i])
+			return err
+		},
+		func(e *cachefmt.Encoder, i int) { encodeStripped(e, stripped[i]) })
+	if err != nil {
+		return nil, err
+	}
+	var warns cards.Diagnostics
+	for i, c := range d.Cards {
+		warns = append(warns, stripped[i].Warnings(c)...)
+	}
+	return warns, nil
+}
+
+func encodeStripped(e *cachefmt.Encoder, s exporters.Stripped) {
+	for _, ss := range s {
+		e.Strs(ss)
+	}
+}
+
+func storeChecks(d *cards.Deck, c *Cache, stripped []exporters.Stripped) {
+	groups := groupByFile(d)
+	par.Do(len(groups), func(g int) {
+		grp := groups[g]
+		if sum, ok := d.Sums[grp.file]; ok && c.Get(checkKind, grp.file, sum) == nil {
+			c.Put(checkKind, grp.file, sum, encodeGroup(d, grp, func(e *cachefmt.Encoder, i int) { encodeStripped(e, stripped[i]) }))
+		}
+	})
+}
+
+// fillDeck resolves every card of d: a topic file's cards are read from its
+// cache entry when there is a valid one, else computed on every core and
+// stored. Errors are reported for the first failing card in deck order.
+func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
+	read func(dec *cachefmt.Decoder, i int), compute func(i int) error, write func(e *cachefmt.Encoder, i int)) error {
+	groups := groupByFile(d)
+	hit := make([]bool, len(groups))
+	par.Do(len(groups), func(g int) {
+		grp := groups[g]
+		sum, ok := d.Sums[grp.file]
+		if c == nil || !ok {
+			return
+		}
+		b := c.Get(kind, grp.file, sum)
+		if b == nil {
+			return
+		}
+		dec := cachefmt.NewDecoder(b)
+		if dec.Uint() != renderFormat || dec.Count() != len(grp.cards) {
+			return
+		}
+		for _, i := range grp.cards {
+			if dec.Str() != d.Cards[i].ID {
+				return
+			}
+			read(dec, i)
+		}
+		if dec.Err() == nil {
+			hit[g] = true
+			done(len(grp.cards))
+		}
+	})
+	var todo []int
+	for g, grp := range groups {
+		if !hit[g] {
+			todo = append(todo, grp.cards...)
+		}
+	}
+	errs := make([]error, len(d.Cards))
+	var ready atomic.Int64
+	par.Do(len(todo), func(k int) {
+		i := todo[k]
+		errs[i] = compute(i)
+		// Report in small steps: the progress bar reads a counter, not every card.
+		if ready.Add(1)%64 == 0 {
+			done(64)
+		}
+	})
+	done(int(ready.Load() % 64))
+	for i, err := range errs {
+		if err != nil {
+			return exporters.CardError(d.Cards[i], err)
+		}
+	}
+	if c == nil {
+		return nil
+	}
+	par.Do(len(groups), func(g int) {
+		grp := groups[g]
+		if sum, ok := d.Sums[grp.file]; ok && !hit[g] {
+			c.Put(kind, grp.file, sum, encodeGroup(d, grp, write))
+		}
+	})
+	return nil
+}
+
+func encodeGroup(d *cards.Deck, grp fileGroup, write func(e *cachefmt.Encoder, i int)) []byte {
+	var e cachefmt.Encoder
+	e.Uint(renderFormat)
+	e.Uint(uint64(len(grp.cards)))
+	for _, i := range grp.cards {
+		e.Str(d.Cards[i].ID)
+		write(&e, i)
+	}
+	return e.B
+}
