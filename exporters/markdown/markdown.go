@@ -131,7 +131,7 @@ func sections(d *cards.Deck) []section {
 
 // Export implements exporters.Exporter.
 func (e Exporter) Export(w io.Writer, in *exporters.Input) error {
-	doc := &document{}
+	doc := &document{w: w}
 	doc.frontMatter(in)
 	if d := strings.TrimSpace(in.Deck.Config.Deck.Description); d != "" {
 		doc.block(d)
@@ -143,23 +143,34 @@ func (e Exporter) Export(w io.Writer, in *exporters.Input) error {
 	default:
 		doc.study(secs, e.Layout == Details)
 	}
-	_, err := io.WriteString(w, doc.String())
-	return err
+	return doc.err
 }
 
-// document collects Markdown blocks separated by blank lines.
-type document struct{ strings.Builder }
+// document writes Markdown blocks separated by blank lines to w as they
+// come, so a large deck is never held in memory twice.
+type document struct {
+	w       io.Writer
+	started bool
+	err     error // the first write error; later writes are skipped
+}
 
 func (d *document) block(s string) {
 	s = strings.Trim(s, "\n")
-	if s == "" {
+	if s == "" || d.err != nil {
 		return
 	}
-	if d.Len() > 0 {
-		d.WriteString("\n")
+	if d.started {
+		d.write("\n")
 	}
-	d.WriteString(s)
-	d.WriteString("\n")
+	d.write(s)
+	d.write("\n")
+	d.started = true
+}
+
+func (d *document) write(s string) {
+	if d.err == nil {
+		_, d.err = io.WriteString(d.w, s)
+	}
 }
 
 func heading(level int, text string) string {

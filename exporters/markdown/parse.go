@@ -28,6 +28,9 @@ func parse(src []byte) ast.Node { return mdParser.Parse(text.NewReader(src)) }
 // has level top and the others keep their distance to it (at most 6).
 // Setext headings become ATX headings; everything else is left byte for byte.
 func shiftHeadings(src string, top int) string {
+	if !mayHaveHeading(src) {
+		return src
+	}
 	source := []byte(src)
 	var hs []*ast.Heading
 	_ = ast.Walk(parse(source), func(n ast.Node, entering bool) (ast.WalkStatus, error) {

@@ -13,7 +13,7 @@ import (
 // one line each. Questions are numbered through the whole deck as in the
 // Markdown document, so "question 12" means the same card in both.
 func WriteQuestionList(w io.Writer, d *cards.Deck, level int) error {
-	var doc document
+	doc := document{w: w}
 	for _, s := range sections(d) {
 		doc.block(heading(level, fmt.Sprintf("%s (%d)", s.topic.Name, len(s.entries))))
 		items := make([]string, len(s.entries))
@@ -22,6 +22,5 @@ func WriteQuestionList(w io.Writer, d *cards.Deck, level int) error {
 		}
 		doc.block(strings.Join(items, "\n"))
 	}
-	_, err := io.WriteString(w, doc.String())
-	return err
+	return doc.err
 }
