@@ -1,7 +1,10 @@
 package build
 
 import (
+	"bytes"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -41,6 +44,45 @@ func BenchmarkBuild(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(size.N), "ns/card")
+		})
+	}
+}
+
+// BenchmarkRebuild measures a build after one card changed, with the cache
+// filled by the previous build: the warm path of an edit-build loop.
+func BenchmarkRebuild(b *testing.B) {
+	sets := benchset.New(b)
+	for _, size := range benchset.Sizes {
+		b.Run(size.Name, func(b *testing.B) {
+			cfg := sets.Config(b, size.N)
+			out := filepath.Join(b.TempDir(), "dist")
+			c := newCache(b.TempDir(), []byte("benchmark"))
+			opts := Options{ConfigPath: cfg, OutDir: out, Formats: []string{"apkg", "csv", "md"}, Epoch: benchEpoch, Cache: c}
+			if _, err := Run(opts); err != nil {
+				b.Fatal(err)
+			}
+			file := filepath.Join(filepath.Dir(cfg), "cards", "topic-00.toml")
+			data, err := os.ReadFile(file)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for b.Loop() {
+				b.StopTimer()
+				n++
+				edited := bytes.Replace(data, []byte("answer = '''\n"), []byte(fmt.Sprintf("answer = '''\n第 %d 次修改。", n)), 1)
+				if err := os.WriteFile(file, edited, 0o644); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := Run(opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			if err := os.WriteFile(file, data, 0o644); err != nil {
+				b.Fatal(err)
+			}
 		})
 	}
 }
