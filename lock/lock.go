@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -140,14 +141,24 @@ func writeMap[V any](b *bytes.Buffer, name string, m map[string]V, last bool) {
 	}
 	sort.Strings(keys)
 	fmt.Fprintf(b, "  %s: {", jsonString(name))
+	// One encoder for every entry: a new one per value was most of the time of a large lock.
+	var scratch bytes.Buffer
+	enc := newEncoder(&scratch)
+	put := func(v any) {
+		scratch.Reset()
+		if err := enc.Encode(v); err != nil {
+			panic(err) // only plain structs of strings and ints are encoded
+		}
+		b.Write(bytes.TrimSuffix(scratch.Bytes(), []byte("\n")))
+	}
 	for i, k := range keys {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteString("\n    ")
-		b.WriteString(jsonString(k))
+		put(k)
 		b.WriteString(": ")
-		b.Write(jsonValue(m[k]))
+		put(m[k])
 	}
 	if len(keys) > 0 {
 		b.WriteString("\n  ")
@@ -161,16 +172,20 @@ func writeMap[V any](b *bytes.Buffer, name string, m map[string]V, last bool) {
 
 func jsonValue(v any) []byte {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	// Questions stay readable in diffs: no \u003c for '<'.
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := newEncoder(&b).Encode(v); err != nil {
 		panic(err) // only plain structs of strings and ints are encoded
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
 func jsonString(s string) string { return string(jsonValue(s)) }
+
+func newEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	// Questions stay readable in diffs: no \u003c for '<'.
+	enc.SetEscapeHTML(false)
+	return enc
+}
 
 // Save writes the lock to path atomically: a temporary file in the same
 // folder, then a rename.
