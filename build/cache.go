@@ -103,8 +103,11 @@ func buildIdentity() ([]byte, error) {
 	return h.Sum(id), nil
 }
 
-// entryMagic starts every entry file; the layout is magic, key, CRC-32C of the value, value.
-const entryMagic = "cgc1"
+// entryMagic starts every entry file; the layout is magic, salt, key,
+// CRC-32C of the value, value.
+const entryMagic = "cgc2"
+
+const entryHead = len(entryMagic) + 32 + 32 + 4
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -131,18 +134,31 @@ func (c *Cache) Get(kind, path string, content [32]byte) []byte {
 	if c == nil {
 		return nil
 	}
+	key := c.key(kind, content)
+	return c.get(kind, path, key[:])
+}
+
+// previous returns the value in path's slot written by this cardgen for
+// whatever content the file had then, or nil. Rendered entries keep a hash
+// of each card's Markdown, so after an edit the unchanged cards are reused.
+func (c *Cache) previous(kind, path string) []byte { return c.get(kind, path, nil) }
+
+// get reads path's slot, checking the salt, the key unless it is nil, and the checksum.
+func (c *Cache) get(kind, path string, key []byte) []byte {
+	if c == nil {
+		return nil
+	}
 	name := c.slot(kind, path)
 	b, err := os.ReadFile(name)
-	const head = len(entryMagic) + 32 + 4
-	if err != nil || len(b) < head || string(b[:len(entryMagic)]) != entryMagic {
+	if err != nil || len(b) < entryHead || string(b[:len(entryMagic)]) != entryMagic {
 		return nil
 	}
-	key := c.key(kind, content)
-	if !bytes.Equal(b[len(entryMagic):len(entryMagic)+32], key[:]) {
+	salt, stored := b[len(entryMagic):len(entryMagic)+32], b[len(entryMagic)+32:len(entryMagic)+64]
+	if !bytes.Equal(salt, c.salt[:]) || key != nil && !bytes.Equal(stored, key) {
 		return nil
 	}
-	value := b[head:]
-	if binary.LittleEndian.Uint32(b[head-4:head]) != crc32.Checksum(value, castagnoli) {
+	value := b[entryHead:]
+	if binary.LittleEndian.Uint32(b[entryHead-4:entryHead]) != crc32.Checksum(value, castagnoli) {
 		return nil
 	}
 	// Used entries stay young; prune removes the ones nobody reads.
@@ -168,6 +184,7 @@ func (c *Cache) Put(kind, path string, content [32]byte, value []byte) {
 	key := c.key(kind, content)
 	var head []byte
 	head = append(head, entryMagic...)
+	head = append(head, c.salt[:]...)
 	head = append(head, key[:]...)
 	head = binary.LittleEndian.AppendUint32(head, crc32.Checksum(value, castagnoli))
 	_, err = f.Write(head)
@@ -255,8 +272,11 @@ func renderDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (
 	stripped := make([]exporters.Stripped, len(d.Cards))
 	err := fillDeck(d, c, htmlKind, done,
 		func(dec *cachefmt.Decoder, i int) {
-			fields[i] = exporters.Fields{Question: dec.Str(), Answer: dec.Str(), Extra: dec.Str()}
-			stripped[i] = exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+			f := exporters.Fields{Question: dec.Str(), Answer: dec.Str(), Extra: dec.Str()}
+			s := exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+			if i >= 0 {
+				fields[i], stripped[i] = f, s
+			}
 		},
 		func(i int) (err error) {
 			fields[i], stripped[i], err = exporters.RenderCard(r, d.Cards[i])
@@ -287,7 +307,10 @@ func checkDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (c
 	stripped := make([]exporters.Stripped, len(d.Cards))
 	err := fillDeck(d, c, checkKind, done,
 		func(dec *cachefmt.Decoder, i int) {
-			stripped[i] = exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+			s := exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+			if i >= 0 {
+				stripped[i] = s
+			}
 		},
 		func(i int) (err error) {
 			stripped[i], err = exporters.CheckCard(r, d.Cards[i])
@@ -315,49 +338,48 @@ func storeChecks(d *cards.Deck, c *Cache, stripped []exporters.Stripped) {
 	par.Do(len(groups), func(g int) {
 		grp := groups[g]
 		if sum, ok := d.Sums[grp.file]; ok && c.Get(checkKind, grp.file, sum) == nil {
-			c.Put(checkKind, grp.file, sum, encodeGroup(d, grp, func(e *cachefmt.Encoder, i int) { encodeStripped(e, stripped[i]) }))
+			c.Put(checkKind, grp.file, sum, encodeGroup(d, grp, make([]string, len(d.Cards)), func(e *cachefmt.Encoder, i int) { encodeStripped(e, stripped[i]) }))
 		}
 	})
 }
 
-// fillDeck resolves every card of d: a topic file's cards are read from its
-// cache entry when there is a valid one, else computed on every core and
-// stored. Errors are reported for the first failing card in deck order.
+// fillDeck resolves every card of d: a topic file's cards are read from
+// its cache entry when the file is unchanged; after an edit, the cards whose
+// Markdown is unchanged are read from the file's previous entry. The rest
+// are computed on every core, and each changed file's entry is rewritten.
+// Errors are reported for the first failing card in deck order.
 func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
 	read func(dec *cachefmt.Decoder, i int), compute func(i int) error, write func(e *cachefmt.Encoder, i int)) error {
 	groups := groupByFile(d)
 	hit := make([]bool, len(groups))
+	have := make([]bool, len(d.Cards))
+	hashes := make([]string, len(d.Cards))
 	par.Do(len(groups), func(g int) {
 		grp := groups[g]
-		sum, ok := d.Sums[grp.file]
-		if c == nil || !ok {
+		if c == nil {
 			return
 		}
-		b := c.Get(kind, grp.file, sum)
-		if b == nil {
-			return
-		}
-		dec := cachefmt.NewDecoder(b)
-		if dec.Uint() != renderFormat || dec.Count() != len(grp.cards) {
-			return
-		}
-		for _, i := range grp.cards {
-			if dec.Str() != d.Cards[i].ID {
+		if sum, ok := d.Sums[grp.file]; ok {
+			if b := c.Get(kind, grp.file, sum); b != nil && readGroup(d, b, grp, nil, have, read) {
+				hit[g] = true
+				done(len(grp.cards))
 				return
 			}
-			read(dec, i)
 		}
-		if dec.Err() == nil {
-			hit[g] = true
-			done(len(grp.cards))
+		for _, i := range grp.cards {
+			hashes[i] = sourceHash(d.Cards[i])
+		}
+		if b := c.previous(kind, grp.file); b != nil {
+			readGroup(d, b, grp, hashes, have, read)
 		}
 	})
 	var todo []int
-	for g, grp := range groups {
-		if !hit[g] {
-			todo = append(todo, grp.cards...)
+	for i := range d.Cards {
+		if !have[i] {
+			todo = append(todo, i)
 		}
 	}
+	done(len(d.Cards) - len(todo) - countHits(groups, hit))
 	errs := make([]error, len(d.Cards))
 	var ready atomic.Int64
 	par.Do(len(todo), func(k int) {
@@ -380,18 +402,92 @@ func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
 	par.Do(len(groups), func(g int) {
 		grp := groups[g]
 		if sum, ok := d.Sums[grp.file]; ok && !hit[g] {
-			c.Put(kind, grp.file, sum, encodeGroup(d, grp, write))
+			c.Put(kind, grp.file, sum, encodeGroup(d, grp, hashes, write))
 		}
 	})
 	return nil
 }
 
-func encodeGroup(d *cards.Deck, grp fileGroup, write func(e *cachefmt.Encoder, i int)) []byte {
+func countHits(groups []fileGroup, hit []bool) int {
+	n := 0
+	for g, grp := range groups {
+		if hit[g] {
+			n += len(grp.cards)
+		}
+	}
+	return n
+}
+
+// readGroup reads an entry of grp's file. With hashes nil the entry is for
+// the file's current content and must hold exactly its cards, in order;
+// otherwise it is an older entry, and only cards with the same id and the
+// same Markdown hash are taken. It reports whether every card was read.
+func readGroup(d *cards.Deck, b []byte, grp fileGroup, hashes []string, have []bool, read func(dec *cachefmt.Decoder, i int)) bool {
+	dec := cachefmt.NewDecoder(b)
+	if dec.Uint() != renderFormat {
+		return false
+	}
+	n := dec.Count()
+	if hashes == nil && n != len(grp.cards) {
+		return false
+	}
+	var at map[string]int
+	if hashes != nil {
+		at = make(map[string]int, len(grp.cards))
+		for _, i := range grp.cards {
+			at[d.Cards[i].ID] = i
+		}
+	}
+	var got []int
+	for k := 0; k < n; k++ {
+		id, hash := dec.Str(), dec.Str()
+		i := -1
+		if hashes == nil {
+			if id == d.Cards[grp.cards[k]].ID {
+				i = grp.cards[k]
+			}
+		} else if j, ok := at[id]; ok && hashes[j] == hash {
+			i = j
+		}
+		if hashes == nil && i < 0 {
+			return false
+		}
+		read(dec, i)
+		if i >= 0 {
+			got = append(got, i)
+		}
+	}
+	if dec.Err() != nil {
+		return false // values read so far may be garbage; they are computed again
+	}
+	for _, i := range got {
+		have[i] = true
+	}
+	return len(got) == len(grp.cards)
+}
+
+// sourceHash identifies what a card's rendering depends on: its Markdown.
+func sourceHash(c *cards.Card) string {
+	h := sha256.New()
+	for _, s := range []string{c.Question, c.Answer, c.Extra} {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	return string(h.Sum(nil)[:16])
+}
+
+func encodeGroup(d *cards.Deck, grp fileGroup, hashes []string, write func(e *cachefmt.Encoder, i int)) []byte {
 	var e cachefmt.Encoder
 	e.Uint(renderFormat)
 	e.Uint(uint64(len(grp.cards)))
 	for _, i := range grp.cards {
 		e.Str(d.Cards[i].ID)
+		if hashes[i] == "" {
+			hashes[i] = sourceHash(d.Cards[i])
+		}
+		e.Str(hashes[i])
 		write(&e, i)
 	}
 	return e.B

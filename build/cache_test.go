@@ -164,6 +164,24 @@ func TestCacheAfterEdit(t *testing.T) {
 		t.Fatalf("the warm build did not update the lock:\n%s", warmErr)
 	}
 	_ = coldErr
+
+	// Cards moved, removed and added: only unchanged Markdown may come from the previous entry.
+	parts := strings.Split(edited, "[[cards]]\n")
+	parts[1], parts[len(parts)-1] = parts[len(parts)-1], parts[1]
+	parts = append(parts[:2], parts[3:]...)
+	parts = append(parts, "id = \"brand-new\"\nquestion = \"新题 <script>x</script>?\"\nanswer = \"新答案\"\n\n")
+	if err := os.WriteFile(file, []byte(strings.Join(parts, "[[cards]]\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	warm, _ = buildWith(t, cfg, c)
+	warmCheck = validateWith(t, cfg, c)
+	cold, _ = buildWith(t, cfg, nil)
+	if d := cmp.Diff(cold, warm); d != "" {
+		t.Fatalf("after moving cards, outputs differ from a build without cache:\n%s", d)
+	}
+	if warmCheck != validateWith(t, cfg, nil) || !strings.Contains(warmCheck, "brand-new") {
+		t.Fatalf("validate after moving cards:\n%s", warmCheck)
+	}
 }
 
 func TestCacheEntries(t *testing.T) {
