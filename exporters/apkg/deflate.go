@@ -2,10 +2,13 @@ package apkg
 
 import (
 	"bytes"
-	"compress/flate"
 	"io"
 	"runtime"
 	"sync"
+
+	// Twice as fast as compress/flate at level 1 on a collection, and a
+	// little smaller; its output is as deterministic.
+	"github.com/klauspost/compress/flate"
 )
 
 // chunkSize is the unit of parallel compression. It is a constant, so the
