@@ -18,3 +18,14 @@ func mayHaveHeading(src string) bool {
 	}
 	return false
 }
+
+// oneLineParagraph returns the text of src when src is one line that can
+// only be a paragraph, as most questions are: it starts with none of the
+// characters that open another block (or a link definition) and holds no
+// line break, so splitQuestion needs no parse.
+func oneLineParagraph(src string) (string, bool) {
+	if src == "" || strings.ContainsAny(src, "\n\r") || strings.IndexByte("#>-+*=_`~<[|$!0123456789 \t\v\f\\", src[0]) >= 0 {
+		return "", false
+	}
+	return strings.TrimSpace(src), true
+}

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/yuin/goldmark/ast"
@@ -43,6 +44,28 @@ func FuzzMayHaveHeading(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		if !mayHaveHeading(src) && hasHeading(src) {
 			t.Fatalf("mayHaveHeading(%q) = false, but it parses with a heading", src)
+		}
+	})
+}
+
+// FuzzOneLineParagraph checks splitQuestion's shortcut against the parse it skips.
+func FuzzOneLineParagraph(f *testing.F) {
+	for _, s := range []string{"普通问题?", "What is $x$?", "a  ", "a\\", "Q **b** `c`", "1. a", "- a", "# h", "[a]: b", "a | b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		head, ok := oneLineParagraph(src)
+		if !ok {
+			return
+		}
+		source := []byte(src)
+		first := parse(source).FirstChild()
+		want := ""
+		if _, para := first.(*ast.Paragraph); para {
+			want = headingText(source, first)
+		}
+		if head != want || strings.TrimSpace(src[blockEnd(source, first):]) != "" {
+			t.Fatalf("oneLineParagraph(%q) = %q, the parser gives %q (first block %T)", src, head, want, first)
 		}
 	})
 }

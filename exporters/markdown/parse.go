@@ -139,6 +139,9 @@ func atxSafe(s string) string {
 // line, and the Markdown that follows it. head is empty when the question
 // does not start with text.
 func splitQuestion(src string) (head, rest string) {
+	if head, ok := oneLineParagraph(src); ok {
+		return head, ""
+	}
 	source := []byte(src)
 	first := parse(source).FirstChild()
 	switch first.(type) {
