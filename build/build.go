@@ -50,6 +50,9 @@ type Options struct {
 	Verbose bool
 	// Progress shows a progress bar on Stderr when the build takes long (a terminal).
 	Progress bool
+	// LimitMemory lets the build set the process's soft memory limit from
+	// the size of the deck (see limitMemory); for a command, not a library caller.
+	LimitMemory bool
 }
 
 // Artifact is one file a build wrote.
@@ -97,6 +100,11 @@ func Run(opts Options) (*Result, error) {
 	deck, html, err := prepare(opts.ConfigPath, prepareOptions{render: true, quiet: opts.Quiet, cache: opts.Cache, times: times, prog: prog}, stderr)
 	if err != nil {
 		return nil, err
+	}
+	if opts.LimitMemory {
+		start := time.Now()
+		limitMemory()
+		times.since("gc", start)
 	}
 	cfg := deck.Config
 	plans, err := planTargets(cfg, opts)

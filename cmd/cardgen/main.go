@@ -116,7 +116,7 @@ func newTopics(cfg func() string, stdout, stderr io.Writer) *cobra.Command {
 }
 
 func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
-	opts := build.Options{Stderr: stderr, Progress: isTerminal(stderr)}
+	opts := build.Options{Stderr: stderr, Progress: isTerminal(stderr), LimitMemory: true}
 	var check, noCache bool
 	cmd := &cobra.Command{
 		Use:   "build",
