@@ -19,7 +19,10 @@ func (r *Renderer) Stripped(src string) ([]string, error) {
 
 // mayStrip reports whether src holds anything that can render to markup the policy removes.
 func mayStrip(src string) bool {
-	if strings.ContainsAny(src, "<[@") || strings.Contains(src, "://") || strings.Contains(src, "www.") {
+	// A link or image is written [text](url), or [text] or [text][label]
+	// with a definition [label]: url; a '[' in TeX or a task list is harmless.
+	if strings.ContainsAny(src, "<@") || strings.Contains(src, "](") || strings.Contains(src, "]:") ||
+		strings.Contains(src, "://") || strings.Contains(src, "www.") {
 		return true
 	}
 	for line := range strings.Lines(src) {

@@ -19,6 +19,7 @@ var kitchenSink = []string{
 	"```python\ndef f(x):\n    return x * 2  # 注释\n```\n\n~~~go\nfunc main() {}\n~~~\n\n```\nplain\n```\n\n```nosuchlang\nx\n```\n\n    indented",
 	"价格 $5 和 $6,转义 \\$x$ 与 &amp; &copy; \\* \\_",
 	"{{c1::完形}} 填空 {{c2::提示::hint}}",
+	"期望 $\\mathbb{E}[x^2]$ 与 [方括号] 和 [a][b]\n\n- [ ] 待办\n- [x] 完成",
 }
 
 func TestKitchenSinkNeedsNoRender(t *testing.T) {
@@ -37,6 +38,9 @@ func TestStrippedNeedsRender(t *testing.T) {
 	r := New()
 	for _, src := range []string{
 		"ok<script>alert(1)</script>",
+		"[ref]\n\n[ref]: javascript:alert(1)",
+		"[a][r]\n\n[r]: <javascript:x>",
+		"![i][img]\n\n[img]:\n  data:x",
 		"[x](javascript:alert(1))",
 		"![i](data:image/png;base64,AAAA)",
 		"3. three\n4. four",
