@@ -14,6 +14,7 @@ import (
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/ankinote"
+	"github.com/cardgen/cardgen/internal/par"
 	"github.com/cardgen/cardgen/lock"
 )
 
@@ -176,11 +177,16 @@ func LockState(full *cards.Deck, r *exporters.Rendered) ([]lock.CardState, map[s
 		return nil, nil, err
 	}
 	out := make([]lock.CardState, len(full.Cards))
-	x := newHasher()
-	for i, c := range full.Cards {
-		n := cardNote(full.Config, c, r.Get(c.ID), mediaFor(c, media))
-		out[i] = lock.CardState{ID: c.ID, Hash: x.hash(n), Type: string(c.Type), Topic: c.Topic, Question: plainQuestion(n)}
-	}
+	// Cards are hashed in chunks on every core, each chunk with its own hasher.
+	const chunk = 1024
+	par.Do((len(full.Cards)+chunk-1)/chunk, func(k int) {
+		x := newHasher()
+		for i := k * chunk; i < min((k+1)*chunk, len(full.Cards)); i++ {
+			c := full.Cards[i]
+			n := cardNote(full.Config, c, r.Get(c.ID), mediaFor(c, media))
+			out[i] = lock.CardState{ID: c.ID, Hash: x.hash(n), Type: string(c.Type), Topic: c.Topic, Question: plainQuestion(n)}
+		}
+	})
 	css := CSS()
 	nts := map[string]string{}
 	for _, nt := range ankinote.All(full.Config) {
