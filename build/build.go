@@ -231,7 +231,7 @@ func Run(opts Options) (*Result, error) {
 	times.since("checksums", start)
 	// The lock goes last: it changes only together with the artifacts built from it.
 	if lockFile.Stale {
-		tmp, err := lock.WriteTemp(lockFile.Path, lockFile.Next.Marshal())
+		tmp, err := lock.WriteTemp(lockFile.Path, lockFile.Data)
 		if err != nil {
 			return nil, err
 		}

@@ -374,7 +374,9 @@ type Plan struct {
 	Next    *Lock
 	Changes []Change
 	// Stale is true when the file on disk differs from Next (or is missing).
-	Stale   bool
+	Stale bool
+	// Data is Next marshaled, the bytes to write when Stale.
+	Data    []byte
 	missing bool
 }
 
@@ -392,7 +394,8 @@ func Prepare(path string, cs []CardState, noteTypes map[string]string, now int64
 		}
 	}
 	next, changes := prev.Update(cs, noteTypes, now)
-	return &Plan{Path: path, Next: next, Changes: changes, Stale: missing || !bytes.Equal(cur, next.Marshal()), missing: missing}, nil
+	data := next.Marshal()
+	return &Plan{Path: path, Next: next, Changes: changes, Stale: missing || !bytes.Equal(cur, data), Data: data, missing: missing}, nil
 }
 
 // OutOfDate is the error of a --locked build whose lock would change.
