@@ -97,6 +97,8 @@ func Run(opts Options) (*Result, error) {
 	if opts.Quiet {
 		report = io.Discard
 	}
+	// The lock file does not depend on the cards: read it while they load.
+	current := readLockAhead(opts.ConfigPath)
 	deck, html, err := prepare(opts.ConfigPath, prepareOptions{render: true, quiet: opts.Quiet, cache: opts.Cache, times: times, prog: prog}, stderr)
 	if err != nil {
 		return nil, err
@@ -133,7 +135,7 @@ func Run(opts Options) (*Result, error) {
 
 	start := time.Now()
 	prog.begin("locking", -1)
-	lockFile, err := updateLock(deck, html, opts)
+	lockFile, err := updateLockWith(deck, html, opts, current)
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +274,11 @@ type nameChecker interface{ CheckOutputName(path string) error }
 // updateLock brings the lock up to date with the full deck, once per build
 // and before any exporter runs; with --locked an out-of-date lock is an error.
 func updateLock(deck *cards.Deck, html *exporters.Rendered, opts Options) (*lock.Plan, error) {
+	return updateLockWith(deck, html, opts, nil)
+}
+
+// updateLockWith is updateLock with the lock file read ahead by current, when not nil.
+func updateLockWith(deck *cards.Deck, html *exporters.Rendered, opts Options, current func() (*lock.Current, error)) (*lock.Plan, error) {
 	states, noteTypes, err := apkg.LockState(deck, html)
 	if err != nil {
 		return nil, err
@@ -292,8 +299,16 @@ func updateLock(deck *cards.Deck, html *exporters.Rendered, opts Options) (*lock
 	} else if now.IsZero() {
 		now = time.Now()
 	}
-	p, err := lock.Prepare(deck.Config.LockPath(), states, noteTypes, now.Unix())
-	if err != nil {
+	var cur *lock.Current
+	if current != nil {
+		if cur, err = current(); err != nil {
+			return nil, err
+		}
+	}
+	var p *lock.Plan
+	if cur != nil && cur.Path() == deck.Config.LockPath() {
+		p = cur.Prepare(states, noteTypes, now.Unix())
+	} else if p, err = lock.Prepare(deck.Config.LockPath(), states, noteTypes, now.Unix()); err != nil {
 		return nil, err
 	}
 	if opts.Locked && p.Stale {
@@ -441,4 +456,27 @@ func EpochFromEnv() (time.Time, error) {
 		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", v)
 	}
 	return time.Unix(n, 0).UTC(), nil
+}
+
+// readLockAhead starts reading and parsing the lock file of the config at
+// configPath; the result is nil when the config cannot be read, and then
+// the build reports why and reads the lock itself.
+func readLockAhead(configPath string) func() (*lock.Current, error) {
+	cfg, _ := cards.LoadConfig(configPath)
+	if cfg == nil {
+		return func() (*lock.Current, error) { return nil, nil }
+	}
+	type result struct {
+		cur *lock.Current
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		cur, err := lock.ReadCurrent(cfg.LockPath())
+		ch <- result{cur, err}
+	}()
+	return func() (*lock.Current, error) {
+		r := <-ch
+		return r.cur, r.err
+	}
 }

@@ -382,20 +382,46 @@ type Plan struct {
 
 // Prepare loads the lock at path and updates it for the full set (see Update).
 func Prepare(path string, cs []CardState, noteTypes map[string]string, now int64) (*Plan, error) {
-	cur, err := os.ReadFile(path)
+	cur, err := ReadCurrent(path)
+	if err != nil {
+		return nil, err
+	}
+	return cur.Prepare(cs, noteTypes, now), nil
+}
+
+// Current is the lock file on disk, read before the build updates it, so a
+// build can read and parse it while it is busy with the cards.
+type Current struct {
+	path    string
+	data    []byte
+	lock    *Lock
+	missing bool
+}
+
+// ReadCurrent reads and parses the lock file at path; a missing file is an empty lock.
+func ReadCurrent(path string) (*Current, error) {
+	data, err := os.ReadFile(path)
 	missing := errors.Is(err, os.ErrNotExist)
 	if err != nil && !missing {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	prev := New()
 	if !missing {
-		if prev, err = Parse(cur); err != nil {
+		if prev, err = Parse(data); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	next, changes := prev.Update(cs, noteTypes, now)
+	return &Current{path: path, data: data, lock: prev, missing: missing}, nil
+}
+
+// Path is where the lock file is.
+func (c *Current) Path() string { return c.path }
+
+// Prepare updates the lock for the full set (see Update).
+func (c *Current) Prepare(cs []CardState, noteTypes map[string]string, now int64) *Plan {
+	next, changes := c.lock.Update(cs, noteTypes, now)
 	data := next.Marshal()
-	return &Plan{Path: path, Next: next, Changes: changes, Stale: missing || !bytes.Equal(cur, data), Data: data, missing: missing}, nil
+	return &Plan{Path: c.path, Next: next, Changes: changes, Stale: c.missing || !bytes.Equal(c.data, data), Data: data, missing: c.missing}
 }
 
 // OutOfDate is the error of a --locked build whose lock would change.
