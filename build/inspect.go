@@ -40,6 +40,8 @@ type prepareOptions struct {
 	cache           *Cache      // nil: decode and render everything
 	times           *stageTimes // nil: not timed
 	prog            *progress   // nil: no progress bar
+	// limitMemory sets the soft memory limit once the cards are loaded (see limitMemory).
+	limitMemory bool
 }
 
 func prepare(configPath string, po prepareOptions, stderr io.Writer) (*cards.Deck, *exporters.Rendered, error) {
@@ -51,6 +53,10 @@ func prepare(configPath string, po prepareOptions, stderr io.Writer) (*cards.Dec
 	}
 	deck, ds := cards.LoadCached(configPath, cache)
 	po.times.since("load", start)
+	if po.limitMemory && deck != nil {
+		// Rendering adds the HTML, about as large as the cards, and much garbage.
+		limitMemoryTo(9, 4)
+	}
 	if deck != nil {
 		ds = append(ds, deck.Config.CheckFormats(append(Formats(), planned...))...)
 	}
