@@ -180,14 +180,17 @@ func decodeFile(path string, data []byte) (*decoded, *Diagnostic) {
 	}
 	// Files saved on Windows keep CRLF inside multi-line strings; cards never need a CR.
 	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	dec := &decoded{}
+	dec := &decoded{idx: scanTOML(data)}
+	if doc, ok := decodeFast(data); ok {
+		dec.doc = doc
+		return dec, nil
+	}
 	md, err := toml.Decode(string(data), &dec.doc)
 	if err != nil {
 		d := tomlDiagnostic(path, err)
 		return nil, &d
 	}
 	dec.undecoded = md.Undecoded()
-	dec.idx = scanTOML(data)
 	return dec, nil
 }
 
