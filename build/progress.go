@@ -41,7 +41,7 @@ func newProgress(w io.Writer, show bool) *progress {
 	return p
 }
 
-// begin starts a stage of total units of work.
+// begin starts a stage of total units of work; a negative total is unknown.
 func (p *progress) begin(stage string, total int) {
 	if p == nil {
 		return
@@ -102,12 +102,12 @@ func (p *progress) run() {
 func (p *progress) draw() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.stage == "" {
+	// A stage of unknown size shows nothing: the library's spinner keeps drawing after Clear.
+	if p.stage == "" || p.total < 0 {
 		return
 	}
 	if p.bar == nil {
-		// A stage of unknown size shows a spinner.
-		p.bar = progressbar.NewOptions64(max(p.total, -1),
+		p.bar = progressbar.NewOptions64(p.total,
 			progressbar.OptionSetWriter(p.w),
 			progressbar.OptionSetDescription(p.stage),
 			progressbar.OptionSetWidth(30),
@@ -117,11 +117,7 @@ func (p *progress) draw() {
 			progressbar.OptionUseANSICodes(true),
 		)
 	}
-	if n := p.count.Load(); p.total < 0 {
-		_ = p.bar.Add64(0)
-	} else {
-		_ = p.bar.Set64(min(n, p.total))
-	}
+	_ = p.bar.Set64(min(p.count.Load(), p.total))
 }
 
 func (p *progress) finishBar() {
