@@ -141,24 +141,33 @@ func oneLine(h string) string {
 		return h
 	}
 	var b strings.Builder
+	b.Grow(len(h) + 3*strings.Count(h, "\n"))
 	depth := 0
-	for i := 0; i < len(h); i++ {
+	// Bytes are copied in runs up to the next '\n' or '<', the only ones that matter here.
+	for i := 0; i < len(h); {
+		if j := strings.IndexAny(h[i:], "\n<"); j != 0 {
+			if j < 0 {
+				j = len(h) - i
+			}
+			b.WriteString(h[i : i+j])
+			i += j
+			continue
+		}
 		switch {
 		case h[i] == '\n' && depth > 0:
 			b.WriteString("<br>")
 		case h[i] == '\n':
 			b.WriteByte(' ')
 		default:
-			if h[i] == '<' {
-				switch {
-				case hasTagPrefix(h[i:], "<pre"):
-					depth++
-				case hasTagPrefix(h[i:], "</pre"):
-					depth = max(depth-1, 0)
-				}
+			switch {
+			case hasTagPrefix(h[i:], "<pre"):
+				depth++
+			case hasTagPrefix(h[i:], "</pre"):
+				depth = max(depth-1, 0)
 			}
 			b.WriteByte(h[i])
 		}
+		i++
 	}
 	return b.String()
 }

@@ -12,21 +12,36 @@ import (
 // holds the separator, a quote or a line break, or begins with '#' or a
 // space, which encoding/csv does not do for '#' (anki-format.md §4.1).
 func writeRecord(w io.Writer, sep byte, eol string, fields []string) error {
-	var b strings.Builder
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteByte(sep)
-		}
-		if needsQuotes(f, sep) {
-			b.WriteByte('"')
-			b.WriteString(strings.ReplaceAll(f, `"`, `""`))
-			b.WriteByte('"')
-		} else {
-			b.WriteString(f)
+	// Pieces go straight to w (buffered by the build): a string per record was most of the allocation.
+	var err error
+	put := func(s string) {
+		if err == nil {
+			_, err = io.WriteString(w, s)
 		}
 	}
-	b.WriteString(eol)
-	_, err := io.WriteString(w, b.String())
+	seps := string(sep)
+	for i, f := range fields {
+		if i > 0 {
+			put(seps)
+		}
+		if !needsQuotes(f, sep) {
+			put(f)
+			continue
+		}
+		put(`"`)
+		for {
+			j := strings.IndexByte(f, '"')
+			if j < 0 {
+				break
+			}
+			put(f[:j+1])
+			put(`"`)
+			f = f[j+1:]
+		}
+		put(f)
+		put(`"`)
+	}
+	put(eol)
 	return err
 }
 
