@@ -1,11 +1,8 @@
 package build
 
 import (
-	"archive/zip"
 	"bytes"
-	"database/sql"
 	"encoding/csv"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/cardgen/cardgen/cards"
+	"github.com/cardgen/cardgen/internal/apkgtest"
 	"github.com/google/go-cmp/cmp"
-	_ "github.com/mattn/go-sqlite3"
 )
 
 // copyRepoDeck copies the repository's own deck (config.toml and cards/)
@@ -102,48 +99,9 @@ func cardsIn(t *testing.T, format, path string) []string {
 // packageCards returns the first field (the card ID) of every note of an .apkg.
 func packageCards(t *testing.T, path string) []string {
 	t.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	db := filepath.Join(t.TempDir(), "collection.anki2")
-	for _, f := range zr.File {
-		if f.Name == "collection.anki2" {
-			r, err := f.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := io.ReadAll(r)
-			r.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(db, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	rows, err := conn.Query("SELECT flds FROM notes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var ids []string
-	for rows.Next() {
-		var flds string
-		if err := rows.Scan(&flds); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, strings.SplitN(flds, "\x1f", 2)[0])
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+	for _, n := range apkgtest.Notes(t, path) {
+		ids = append(ids, n.ID)
 	}
 	return ids
 }

@@ -1,0 +1,79 @@
+// Package apkgtest lets tests read the notes of an .apkg they built, through
+// SQLite, as Anki would.
+package apkgtest
+
+import (
+	"archive/zip"
+	"database/sql"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/mattn/go-sqlite3" // the driver the collection is read with
+)
+
+// Note is one row of the package's notes table.
+type Note struct {
+	ID   string // the first field: the card id
+	GUID string
+}
+
+// Notes extracts collection.anki2 from the package at path and returns its
+// notes in table order. The test fails if the package or its collection is missing or broken.
+func Notes(tb testing.TB, path string) []Note {
+	tb.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer zr.Close()
+	db := filepath.Join(tb.TempDir(), "collection.anki2")
+	found := false
+	for _, f := range zr.File {
+		if f.Name != "collection.anki2" {
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(db, data, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		found = true
+	}
+	if !found {
+		tb.Fatalf("%s has no collection.anki2", path)
+	}
+	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer conn.Close()
+	rows, err := conn.Query("SELECT guid, flds FROM notes")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var out []Note
+	for rows.Next() {
+		var n Note
+		var flds string
+		if err := rows.Scan(&n.GUID, &flds); err != nil {
+			tb.Fatal(err)
+		}
+		n.ID = strings.SplitN(flds, "\x1f", 2)[0]
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
