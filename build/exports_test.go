@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/cardgen/cardgen/cards"
-	"github.com/cardgen/cardgen/internal/apkgtest"
+	"github.com/cardgen/cardgen/internal/decktest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -100,7 +100,7 @@ func cardsIn(t *testing.T, format, path string) []string {
 func packageCards(t *testing.T, path string) []string {
 	t.Helper()
 	var ids []string
-	for _, n := range apkgtest.Notes(t, path) {
+	for _, n := range decktest.Notes(t, path) {
 		ids = append(ids, n.ID)
 	}
 	return ids

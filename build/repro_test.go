@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,34 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cardgen/cardgen/internal/decktest"
 	"github.com/cardgen/cardgen/lock"
 )
-
-// copyTree copies the regular files under src into dst.
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // reproFormats is every format this cardgen writes whose bytes must not vary.
 func reproFormats() []string {
@@ -89,7 +63,7 @@ func buildOn(t *testing.T, dir string, m machine, epoch time.Time) *Result {
 func twoDecks(t *testing.T) (a, b string) {
 	t.Helper()
 	seed := t.TempDir()
-	copyTree(t, "testdata/repro", seed)
+	decktest.CopyTree(t, "testdata/repro", seed)
 	buildOn(t, seed, machine{procs: 2, zone: time.UTC, now: time.Unix(1600000000, 0)}, time.Time{})
 	lockData, err := os.ReadFile(filepath.Join(seed, "cardgen.lock"))
 	if err != nil {
@@ -97,7 +71,7 @@ func twoDecks(t *testing.T) (a, b string) {
 	}
 	a, b = t.TempDir(), t.TempDir()
 	for _, d := range []string{a, b} {
-		copyTree(t, "testdata/repro", d)
+		decktest.CopyTree(t, "testdata/repro", d)
 		if err := os.WriteFile(filepath.Join(d, "cardgen.lock"), lockData, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -221,7 +195,7 @@ func readSums(t *testing.T, path string) (names []string, sums map[string]string
 
 func TestChecksumsAndManifest(t *testing.T) {
 	dir := t.TempDir()
-	copyTree(t, "testdata/repro", dir)
+	decktest.CopyTree(t, "testdata/repro", dir)
 	res := buildOn(t, dir, machine{procs: 2, zone: time.UTC, now: time.Unix(1700000000, 0)}, time.Time{})
 	dist := filepath.Join(dir, "dist")
 
@@ -298,7 +272,7 @@ func TestChecksumsAndManifest(t *testing.T) {
 // A failed build leaves the previous checksums and manifest, and no temporary file.
 func TestFailedBuildKeepsChecksums(t *testing.T) {
 	dir := t.TempDir()
-	copyTree(t, "testdata/repro", dir)
+	decktest.CopyTree(t, "testdata/repro", dir)
 	buildOn(t, dir, machine{procs: 2, zone: time.UTC, now: time.Unix(1700000000, 0)}, time.Time{})
 	dist := filepath.Join(dir, "dist")
 	before, err := os.ReadFile(filepath.Join(dist, SumsName))

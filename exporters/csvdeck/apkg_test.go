@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/cardgen/cardgen/internal/apkgtest"
+	"github.com/cardgen/cardgen/internal/decktest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -13,7 +13,7 @@ import (
 func packageGUIDs(t *testing.T, path string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, n := range apkgtest.Notes(t, path) {
+	for _, n := range decktest.Notes(t, path) {
 		out[n.ID] = n.GUID
 	}
 	return out

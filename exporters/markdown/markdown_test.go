@@ -3,7 +3,6 @@ package markdown_test
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,6 +16,7 @@ import (
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/markdown"
 	"github.com/cardgen/cardgen/exporters/render"
+	"github.com/cardgen/cardgen/internal/decktest"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
 )
@@ -26,23 +26,7 @@ import (
 func copyDeck(t *testing.T) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "deck")
-	err := filepath.WalkDir("testdata/deck", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel("testdata/deck", path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	decktest.CopyTree(t, "testdata/deck", dst)
 	return filepath.Join(dst, "config.toml")
 }
 

@@ -1,11 +1,13 @@
-// Package apkgtest lets tests read the notes of an .apkg they built, through
-// SQLite, as Anki would.
-package apkgtest
+// Package decktest holds what tests of several packages share: copying a
+// fixture deck to a scratch folder, and reading the notes of an .apkg they
+// built through SQLite, as Anki would.
+package decktest
 
 import (
 	"archive/zip"
 	"database/sql"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,4 +78,31 @@ func Notes(tb testing.TB, path string) []Note {
 		tb.Fatal(err)
 	}
 	return out
+}
+
+// CopyTree copies the folders and regular files under src into dst; builds
+// write their lock and output next to config.toml, so tests build in a copy.
+func CopyTree(tb testing.TB, src, dst string) {
+	tb.Helper()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
 }
