@@ -234,3 +234,28 @@ func TestPrepare(t *testing.T) {
 		t.Errorf("Summary = %q", got)
 	}
 }
+
+// TestAppendValueIsEncodingJSON holds the hand-written encoder to what
+// encoding/json writes, so lock files keep their bytes.
+func TestAppendValueIsEncodingJSON(t *testing.T) {
+	strs := []string{"", "plain", "批归一化 BN", `q "quoted" \ back`, "tab\tnew\nline\r", "<b> & </b>",
+		"line\u2028sep\u2029para", "bad \xff utf8", "\x00\x1f\x7f", "emoji 🙂", "{{c1::x}}"}
+	var vals []any
+	for _, s := range strs {
+		vals = append(vals,
+			Entry{Hash: s, Mod: -1},
+			Card{Hash: s, Mod: 1 << 40, Type: s, Topic: s, Question: s, Topics: s},
+			Card{Hash: "h", Question: s},
+			Retired{Type: s, Topic: s, Question: s, Mod: 0})
+	}
+	for _, v := range vals {
+		if got, want := string(appendValue(nil, v)), string(jsonValue(v)); got != want {
+			t.Errorf("appendValue(%#v) = %s, encoding/json writes %s", v, got, want)
+		}
+	}
+	for _, s := range strs {
+		if got, want := string(appendString(nil, s)), string(jsonValue(s)); got != want {
+			t.Errorf("appendString(%q) = %s, encoding/json writes %s", s, got, want)
+		}
+	}
+}
