@@ -4,6 +4,8 @@ package build
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -141,13 +143,13 @@ func Run(opts Options) (*Result, error) {
 		if lockTmp, err = lock.WriteTemp(lockFile.Path, lockFile.Data); err != nil {
 			return nil, err
 		}
-		lockFile.Data = nil
 		defer func() {
 			if lockTmp != "" {
 				os.Remove(lockTmp)
 			}
 		}()
 	}
+	lockFile.Data = nil
 	times.since("lock", start)
 	if opts.LimitMemory {
 		start := time.Now()
@@ -227,7 +229,7 @@ func Run(opts Options) (*Result, error) {
 			return nil, err
 		}
 		times.add("write "+filepath.Base(j.final), j.took)
-		res.Artifacts = append(res.Artifacts, Artifact{Path: j.final, Format: f, Target: j.target.Name, Cards: len(j.sub.Cards), Topics: topicsOf(j.target, j.sub)})
+		res.Artifacts = append(res.Artifacts, Artifact{Path: j.final, Format: f, Target: j.target.Name, Cards: len(j.sub.Cards), Topics: topicsOf(j.target, j.sub), SHA256: j.sum})
 	}
 	// Artifacts of a format found unavailable are not kept.
 	pending = slices.DeleteFunc(pending, func(p pendingFile) bool {
@@ -427,9 +429,16 @@ type pendingFile struct{ tmp, final string }
 // writeTemp writes a complete file next to its destination, so the final
 // rename is atomic. On any error the temporary file is removed.
 func writeTemp(dir string, write func(io.Writer) error) (path string, err error) {
+	path, _, err = writeTempSum(dir, write)
+	return path, err
+}
+
+// writeTempSum is writeTemp that also returns the hex SHA-256 of what was
+// written, hashed on the way out rather than by reading the file again.
+func writeTempSum(dir string, write func(io.Writer) error) (path, sum string, err error) {
 	f, err := os.CreateTemp(dir, ".cardgen-*.tmp")
 	if err != nil {
-		return "", fmt.Errorf("cannot write to %s: %w", dir, err)
+		return "", "", fmt.Errorf("cannot write to %s: %w", dir, err)
 	}
 	defer func() {
 		if err != nil {
@@ -437,23 +446,24 @@ func writeTemp(dir string, write func(io.Writer) error) (path string, err error)
 			os.Remove(f.Name())
 		}
 	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
+	h := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
 	if err = write(bw); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err = bw.Flush(); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err = f.Sync(); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err = f.Chmod(0o644); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err = f.Close(); err != nil {
-		return "", err
+		return "", "", err
 	}
-	return f.Name(), nil
+	return f.Name(), hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // EpochFromEnv reads SOURCE_DATE_EPOCH (seconds since 1970, UTC); zero when unset.

@@ -2,8 +2,6 @@ package build
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -81,10 +79,10 @@ func topicsOf(t cards.Target, d *cards.Deck) []string {
 	return out
 }
 
-// writeChecksums is the build stage after the exporters: it hashes the
-// temporary file of every artifact, records the sums in arts, and writes
-// SHA256SUMS and manifest.json as temporary files too, so they are renamed
-// into place together with the artifacts or not at all.
+// writeChecksums is the build stage after the exporters: from the sums the
+// exporters' files were hashed to as they were written, it writes SHA256SUMS
+// and manifest.json as temporary files too, so they are renamed into place
+// together with the artifacts or not at all.
 func writeChecksums(outDir string, cfg *cards.Config, arts []Artifact, pending []pendingFile) ([]pendingFile, error) {
 	tmpOf := make(map[string]string, len(pending))
 	for _, p := range pending {
@@ -92,15 +90,9 @@ func writeChecksums(outDir string, cfg *cards.Config, arts []Artifact, pending [
 	}
 	order := make([]int, len(arts))
 	for i := range arts {
-		tmp, ok := tmpOf[arts[i].Path]
-		if !ok {
+		if _, ok := tmpOf[arts[i].Path]; !ok || arts[i].SHA256 == "" {
 			return nil, fmt.Errorf("%s: no file was written for it", arts[i].Path)
 		}
-		sum, err := hashFile(tmp)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", arts[i].Path, err)
-		}
-		arts[i].SHA256 = sum
 		order[i] = i
 	}
 	// Sorted by file name, so the order of targets and formats in the config does not show.
@@ -159,17 +151,4 @@ func marshalManifest(m Manifest) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -23,6 +23,7 @@ type exportJob struct {
 
 	// Results, set by runExports.
 	tmp      string // the complete file, to be renamed to final
+	sum      string // hex SHA-256 of tmp
 	err      error
 	warnings []string
 	took     time.Duration
@@ -72,10 +73,10 @@ func (j *exportJob) run(outDir string) {
 		defer mu.Unlock()
 		j.warnings = append(j.warnings, fmt.Sprintf(format, args...))
 	}
-	tmp, err := writeTemp(outDir, func(w io.Writer) error { return j.e.Export(exportWriter(w, j.format), &in) })
+	tmp, sum, err := writeTempSum(outDir, func(w io.Writer) error { return j.e.Export(exportWriter(w, j.format), &in) })
 	if err != nil {
 		j.err = fmt.Errorf("%s: %w", j.final, err)
 		return
 	}
-	j.tmp = tmp
+	j.tmp, j.sum = tmp, sum
 }
