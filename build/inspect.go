@@ -54,8 +54,11 @@ func prepare(configPath string, po prepareOptions, stderr io.Writer) (*cards.Dec
 	deck, ds := cards.LoadCached(configPath, cache)
 	po.times.since("load", start)
 	if po.limitMemory && deck != nil {
-		// Rendering adds the HTML, about as large as the cards, and much garbage.
-		limitMemoryTo(9, 4)
+		// Rendering adds the HTML and the lock adds both locks, together about
+		// as much again as the cards, and rendering makes much garbage: at
+		// 2.25 times the cards the collector ran back to back by the end of
+		// the lock stage; three times leaves it room (see limitMemory).
+		limitMemoryTo(3, 1)
 	}
 	if deck != nil {
 		ds = append(ds, deck.Config.CheckFormats(append(Formats(), planned...))...)
