@@ -60,7 +60,7 @@ type registerFunc func(ast.NodeKind, renderer.NodeRendererFunc)
 
 func (f registerFunc) Register(k ast.NodeKind, fn renderer.NodeRendererFunc) { f(k, fn) }
 
-func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, entering bool) (status ast.WalkStatus, err error) {
 	n := node.(*ast.FencedCodeBlock)
 	if !entering {
 		return ast.WalkContinue, nil
@@ -74,8 +74,10 @@ func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 		line := n.Lines().At(i)
 		code.Write(line.Value(source))
 	}
-	it, err := lexer.Tokenise(nil, code.String())
-	if err != nil {
+	var it chroma.Iterator
+	if toks, ok := fastTokens(lexer, code.String()); ok {
+		it = chroma.Literator(toks...)
+	} else if it, err = lexer.Tokenise(nil, code.String()); err != nil {
 		return r.fallback(w, source, node, entering)
 	}
 	_ = r.formatter.Format(w, r.style, it)
@@ -102,4 +104,13 @@ func (r *codeRenderer) lexer(n *ast.FencedCodeBlock, source []byte) chroma.Lexer
 	}
 	r.lexers.Store(string(lang), l)
 	return l
+}
+
+// fastTokens tokenises Python with pyLexer when it can, which gives chroma's
+// tokens without its cost.
+func fastTokens(lexer chroma.Lexer, code string) ([]chroma.Token, bool) {
+	if pyFast == nil || lexer.Config().Name != "Python" {
+		return nil, false
+	}
+	return pyFast.tokens(code)
 }
