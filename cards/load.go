@@ -179,7 +179,9 @@ func decodeFile(path string, data []byte) (*decoded, *Diagnostic) {
 		return nil, &Diagnostic{File: path, Line: line, Severity: Error, Message: msg}
 	}
 	// Files saved on Windows keep CRLF inside multi-line strings; cards never need a CR.
-	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
 	dec := &decoded{idx: scanTOML(data)}
 	if doc, ok := decodeFast(data); ok {
 		dec.doc = doc
