@@ -60,7 +60,7 @@ type registerFunc func(ast.NodeKind, renderer.NodeRendererFunc)
 
 func (f registerFunc) Register(k ast.NodeKind, fn renderer.NodeRendererFunc) { f(k, fn) }
 
-func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, entering bool) (status ast.WalkStatus, err error) {
+func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.FencedCodeBlock)
 	if !entering {
 		return ast.WalkContinue, nil
@@ -77,8 +77,11 @@ func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 	var it chroma.Iterator
 	if toks, ok := fastTokens(lexer, code.String()); ok {
 		it = chroma.Literator(toks...)
-	} else if it, err = lexer.Tokenise(nil, code.String()); err != nil {
-		return r.fallback(w, source, node, entering)
+	} else {
+		var err error
+		if it, err = lexer.Tokenise(nil, code.String()); err != nil {
+			return r.fallback(w, source, node, entering)
+		}
 	}
 	_ = r.formatter.Format(w, r.style, it)
 	return ast.WalkContinue, nil
