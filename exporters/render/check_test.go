@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/yuin/goldmark"
 	xhtml "golang.org/x/net/html"
 )
 
@@ -37,6 +38,9 @@ func TestKitchenSinkNeedsNoRender(t *testing.T) {
 		if d := sanitizerChanges(t, r, src); d != "" {
 			t.Errorf("sanitizing %q changes its HTML:\n%s", src, d)
 		}
+		if full, plain := convert(t, r.md, src), convert(t, r.plain, src); full != plain {
+			t.Errorf("autolinks change the HTML of %q:\n%s", src, cmp.Diff(full, plain))
+		}
 	}
 }
 
@@ -45,11 +49,18 @@ func TestKitchenSinkNeedsNoRender(t *testing.T) {
 // (entities and spaces in style values may be spelled differently).
 func sanitizerChanges(t testing.TB, r *Renderer, src string) string {
 	t.Helper()
+	raw := convert(t, r.md, src)
+	return cmp.Diff(tokens(raw), tokens(r.policy.Sanitize(raw)))
+}
+
+// convert renders src with md, without the sanitizer.
+func convert(t testing.TB, md goldmark.Markdown, src string) string {
+	t.Helper()
 	var raw bytes.Buffer
-	if err := r.md.Convert([]byte(src), &raw); err != nil {
+	if err := md.Convert([]byte(src), &raw); err != nil {
 		t.Fatal(err)
 	}
-	return cmp.Diff(tokens(raw.String()), tokens(r.policy.Sanitize(raw.String())))
+	return raw.String()
 }
 
 // tokens lists the HTML tokens of s with entities decoded, one per line.
@@ -98,8 +109,9 @@ func TestStrippedNeedsRender(t *testing.T) {
 	}
 }
 
-// FuzzStripped checks the promise Stripped and Render rely on: whatever
-// mayStrip lets through renders to HTML the sanitizer leaves as it is.
+// FuzzStripped checks the promises Stripped and Render rely on: whatever
+// mayStrip lets through renders to HTML the sanitizer leaves as it is, and
+// to the same HTML without GFM's autolinks.
 func FuzzStripped(f *testing.F) {
 	for _, s := range append(kitchenSink, codeCases...) {
 		f.Add(s)
@@ -111,6 +123,9 @@ func FuzzStripped(f *testing.F) {
 		}
 		if d := sanitizerChanges(t, r, src); d != "" {
 			t.Fatalf("mayStrip(%q) = false, but sanitizing its HTML changes it:\n%s", src, d)
+		}
+		if full, plain := convert(t, r.md, src), convert(t, r.plain, src); full != plain {
+			t.Fatalf("mayStrip(%q) = false, but autolinks change its HTML:\n%s", src, cmp.Diff(full, plain))
 		}
 	})
 }

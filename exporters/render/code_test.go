@@ -28,7 +28,7 @@ func libraryRenderer() *Renderer {
 		),
 		goldmark.WithRendererOptions(goldhtml.WithUnsafe()),
 	)
-	return &Renderer{md: md, policy: policy()}
+	return &Renderer{md: md, plain: md, policy: policy()}
 }
 
 var codeCases = []string{
