@@ -112,8 +112,8 @@ func (r *codeRenderer) lexer(n *ast.FencedCodeBlock, source []byte) chroma.Lexer
 // fastTokens tokenises Python with pyLexer when it can, which gives chroma's
 // tokens without its cost.
 func fastTokens(lexer chroma.Lexer, code string) ([]chroma.Token, bool) {
-	if pyFast == nil || lexer.Config().Name != "Python" {
+	if lexer.Config().Name != "Python" || pyFast() == nil {
 		return nil, false
 	}
-	return pyFast.tokens(code)
+	return pyFast().tokens(code)
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
@@ -21,13 +22,13 @@ import (
 // Chroma tries every rule of a state, one regexp2 call each, at every
 // token: about 5 µs per byte of Python, so code blocks were most of the
 // time of rendering a large deck. pyLexer applies the same rules in the
-// same order, by hand, to code made of ASCII outside comments and strings,
-// without backslashes, string prefixes, '%' or '{' inside strings, or
-// anything else chroma would call an error; for anything else
-// it says no and the caller uses chroma. FuzzPythonLexer holds the two
-// equal, and its word lists are read from chroma's own rules. pythonRulesSum
-// pins the rules it was written against: when chroma's change, newPyLexer
-// returns nil, highlighting is chroma's alone, and a test says so.
+// same order, by hand, to code that is ASCII outside comments and strings
+// and has no backslash, no string prefix, no '%' or '{' inside a string,
+// and nothing chroma would call an error. For anything else it says no and
+// the caller uses chroma. FuzzPythonLexer holds the two equal, and the word
+// lists are read from chroma's own rules. pythonRulesSum pins the rules it
+// was written against: when they change, newPyLexer returns nil,
+// highlighting is chroma's alone, and TestPythonLexerIsPinned fails.
 type pyLexer struct {
 	keywords, constants, builtins, pseudo, exceptions, magicFuncs, magicVars map[string]bool
 }
@@ -606,5 +607,5 @@ func (x *pyScan) str(q byte, triple bool) bool {
 	return true
 }
 
-// pyFast is the fast lexer, nil when chroma's Python lexer changed.
-var pyFast = newPyLexer()
+// pyFast returns the fast lexer, nil when chroma's Python lexer changed.
+var pyFast = sync.OnceValue(newPyLexer)

@@ -41,7 +41,7 @@ func chromaTokens(t testing.TB, src string) []chroma.Token {
 }
 
 func TestPythonLexerIsPinned(t *testing.T) {
-	if pyFast == nil {
+	if pyFast() == nil {
 		rl := lexers.Get("python").(*chroma.RegexLexer)
 		rules, _ := rl.Rules()
 		t.Fatalf("chroma's Python lexer is not the one pyLexer mirrors (rules sum %s, pinned %s): "+
@@ -50,11 +50,11 @@ func TestPythonLexerIsPinned(t *testing.T) {
 }
 
 func TestPythonLexerMatchesChroma(t *testing.T) {
-	if pyFast == nil {
+	if pyFast() == nil {
 		t.Skip("fast lexer disabled; TestPythonLexerIsPinned says why")
 	}
 	for _, src := range pyCases {
-		got, ok := pyFast.tokens(src)
+		got, ok := pyFast().tokens(src)
 		if !ok {
 			t.Errorf("fast lexer refused %q", src)
 			continue
@@ -68,7 +68,7 @@ func TestPythonLexerMatchesChroma(t *testing.T) {
 // TestPythonLexerOnTheDeck compares the two lexers on every Python block of
 // the shipped question set and reports how many the fast one takes.
 func TestPythonLexerOnTheDeck(t *testing.T) {
-	if pyFast == nil {
+	if pyFast() == nil {
 		t.Skip("fast lexer disabled; TestPythonLexerIsPinned says why")
 	}
 	files, err := filepath.Glob("../../cards/*.toml")
@@ -84,7 +84,7 @@ func TestPythonLexerOnTheDeck(t *testing.T) {
 		}
 		for _, m := range block.FindAllStringSubmatch(string(data), -1) {
 			total++
-			got, ok := pyFast.tokens(m[1])
+			got, ok := pyFast().tokens(m[1])
 			if !ok {
 				continue
 			}
@@ -104,10 +104,10 @@ func FuzzPythonLexer(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		if pyFast == nil {
+		if pyFast() == nil {
 			t.Skip()
 		}
-		got, ok := pyFast.tokens(src)
+		got, ok := pyFast().tokens(src)
 		if !ok {
 			return
 		}
@@ -120,7 +120,7 @@ func FuzzPythonLexer(f *testing.F) {
 // TestPythonLexerOnRandomPython strings together fragments of Python, most
 // of them inside the fast lexer's reach, and compares the two lexers.
 func TestPythonLexerOnRandomPython(t *testing.T) {
-	if pyFast == nil {
+	if pyFast() == nil {
 		t.Skip("fast lexer disabled; TestPythonLexerIsPinned says why")
 	}
 	frags := []string{"def", "class", "from", "import", "as", "yield", " ", "  ", "\t", "\n", "\n    ", ".", ",", ":",
@@ -139,7 +139,7 @@ func TestPythonLexerOnRandomPython(t *testing.T) {
 			b.WriteString(frags[r.IntN(len(frags))])
 		}
 		src := b.String()
-		got, ok := pyFast.tokens(src)
+		got, ok := pyFast().tokens(src)
 		if !ok {
 			continue
 		}
