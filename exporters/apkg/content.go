@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
@@ -118,7 +120,32 @@ func appendFields(dst []byte, fields []string) []byte {
 
 // plainQuestion is the question as one line of text, kept in the lock for the retired note.
 func plainQuestion(n note) string {
-	return strings.Join(strings.Fields(stripHTMLMedia(n.fields[1])), " ")
+	return collapseSpace(stripHTMLMedia(n.fields[1]))
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " ") in one pass and one
+// allocation: it ran for every card of the lock.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	pending := false
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			pending = b.Len() > 0
+		} else {
+			if pending {
+				b.WriteByte(' ')
+				pending = false
+			}
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // retiredNote builds the note that replaces a retired card's note in the
