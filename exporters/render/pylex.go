@@ -306,21 +306,13 @@ func (x *pyScan) expr() bool {
 		}
 	}
 	switch {
-	case isQuote(c) && x.at(i+1) == c && x.at(i+2) == c:
-		x.emit(quoteType(c), i+3)
-		if c == '\'' {
-			x.push(pyTripleSingle)
-		} else {
-			x.push(pyTripleDouble)
-		}
-		return true
 	case isQuote(c):
-		x.emit(quoteType(c), i+1)
-		if c == '\'' {
-			x.push(pySingle)
-		} else {
-			x.push(pyDouble)
+		n := 1
+		if x.at(i+1) == c && x.at(i+2) == c {
+			n = 3
 		}
+		x.emit(quoteType(c), i+n)
+		x.push(stringState(c, n == 3))
 		return true
 	case c == ' ' || c == '\t' || c == '\v' || c == '\f':
 		x.emit(chroma.Text, x.blanks(i, true))
@@ -383,6 +375,19 @@ func (x *pyScan) expr() bool {
 }
 
 func isQuote(c byte) bool { return c == '\'' || c == '"' }
+
+// stringState is the state inside a string opened by quote q, once or three times.
+func stringState(q byte, triple bool) pyState {
+	switch {
+	case q == '\'' && triple:
+		return pyTripleSingle
+	case q == '\'':
+		return pySingle
+	case triple:
+		return pyTripleDouble
+	}
+	return pyDouble
+}
 
 func quoteType(q byte) chroma.TokenType {
 	if q == '\'' {
