@@ -259,3 +259,21 @@ func TestAppendValueIsEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestParseRefusesAmbiguousLocks: a card listed twice (a careless merge, say)
+// or bytes that are not UTF-8 make the lock invalid rather than letting one
+// entry win silently.
+func TestParseRefusesAmbiguousLocks(t *testing.T) {
+	for name, data := range map[string]string{
+		"duplicate card": `{"version":1,"note_types":{},"cards":{"a":{"hash":"h","mod":1,"type":"basic","topic":"t","question":"q"},"a":{"hash":"h2","mod":2,"type":"basic","topic":"t","question":"q"}},"retired":{}}`,
+		"invalid UTF-8":  "{\"version\":1,\"note_types\":{},\"cards\":{\"a\":{\"hash\":\"h\",\"mod\":1,\"type\":\"basic\",\"topic\":\"t\",\"question\":\"\xff\"}},\"retired\":{}}",
+		"unknown key":    `{"version":1,"note_types":{},"cards":{},"retired":{},"extra":1}`,
+	} {
+		if _, err := Parse([]byte(data)); err == nil || !strings.Contains(err.Error(), "not a valid lock file") {
+			t.Errorf("%s: Parse error = %v, want 'not a valid lock file'", name, err)
+		}
+	}
+	if _, err := Parse([]byte(`{"version":1,"note_types":{},"cards":{"a":{"hash":"h","mod":1,"type":"basic","topic":"t","question":"q"}},"retired":{}}`)); err != nil {
+		t.Errorf("valid lock: %v", err)
+	}
+}
