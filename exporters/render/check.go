@@ -57,7 +57,8 @@ func mayStripLine(line string) bool {
 	rest := line[i:]
 	for _, fence := range []string{"```", "~~~"} {
 		if k := strings.Index(rest, fence); k >= 0 {
-			info := strings.TrimSpace(strings.TrimLeft(rest[k:], fence[:1]))
+			// Only spaces and tabs surround an info string; goldmark keeps \v or \f in it.
+			info := strings.Trim(strings.TrimLeft(rest[k:], fence[:1]), " \t")
 			for _, c := range []byte(info) {
 				if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
 					return true

@@ -97,6 +97,8 @@ func TestStrippedNeedsRender(t *testing.T) {
 		"```python {linenos=true}\nx\n```",
 		"```c++\nint x;\n```",
 		"```py<b>\nx\n```",
+		"```\v ",
+		"~~~\f\nx\n~~~",
 	} {
 		if !mayStrip(src) {
 			t.Errorf("mayStrip(%q) = false", src)
