@@ -22,7 +22,7 @@ func packageGUIDs(t *testing.T, path string) map[string]string {
 // After the package has been imported once, the CSV must address the same
 // notes, so its GUID column must equal the package's guids.
 func TestAnkiCSVGUIDsAreThePackageGUIDs(t *testing.T) {
-	d, dist := buildDeck(t, copyDeck(t), "apkg", "csv")
+	d, dist := buildDeck(t, decktest.CopyDeck(t, "testdata/deck"), "apkg", "csv")
 	for _, target := range []string{"fixture", "fixture-alpha", "fixture-edge"} {
 		f := readAnki(t, filepath.Join(dist, target+".csv"))
 		got := map[string]string{}

@@ -20,15 +20,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// copyDeck copies testdata/deck into a temporary folder, since a build
-// writes its lock file and output folder next to config.toml.
-func copyDeck(t *testing.T) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), "deck")
-	decktest.CopyTree(t, "testdata/deck", dst)
-	return filepath.Join(dst, "config.toml")
-}
-
 // buildDeck runs the real pipeline and returns the loaded deck and the output folder.
 func buildDeck(t *testing.T, cfg string, formats ...string) (*cards.Deck, string) {
 	t.Helper()
@@ -79,7 +70,7 @@ func readAnki(t *testing.T, path string) ankiFile {
 }
 
 func TestAnkiCSV(t *testing.T) {
-	d, dist := buildDeck(t, copyDeck(t), "csv")
+	d, dist := buildDeck(t, decktest.CopyDeck(t, "testdata/deck"), "csv")
 	cfg := d.Config
 	f := readAnki(t, filepath.Join(dist, "fixture.csv"))
 
@@ -166,7 +157,7 @@ func sameText(s string) string {
 }
 
 func TestAnkiCSVWithOneNoteType(t *testing.T) {
-	d, dist := buildDeck(t, copyDeck(t), "csv")
+	d, dist := buildDeck(t, decktest.CopyDeck(t, "testdata/deck"), "csv")
 	f := readAnki(t, filepath.Join(dist, "fixture-alpha.csv"))
 	basic := ankinote.For(d.Config, cards.Basic).ID
 	wantHeaders := []string{
@@ -201,7 +192,7 @@ func cardIDs(cs []*cards.Card) []string {
 }
 
 func TestPlainCSV(t *testing.T) {
-	d, dist := buildDeck(t, copyDeck(t), "csv-plain")
+	d, dist := buildDeck(t, decktest.CopyDeck(t, "testdata/deck"), "csv-plain")
 	data, err := os.ReadFile(filepath.Join(dist, "fixture.plain.csv"))
 	if err != nil {
 		t.Fatal(err)

@@ -21,15 +21,6 @@ import (
 	"golang.org/x/net/html"
 )
 
-// copyDeck copies testdata/deck into a temporary folder, since a build
-// writes its lock file and output folder next to config.toml.
-func copyDeck(t *testing.T) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), "deck")
-	decktest.CopyTree(t, "testdata/deck", dst)
-	return filepath.Join(dst, "config.toml")
-}
-
 var epoch = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
 
 // buildDeck runs the real pipeline and returns the loaded deck and the output folder.
@@ -176,7 +167,7 @@ var layouts = []struct {
 }
 
 func TestDocumentStructure(t *testing.T) {
-	d, dist := buildDeck(t, copyDeck(t), epoch)
+	d, dist := buildDeck(t, decktest.CopyDeck(t, "testdata/deck"), epoch)
 	rendered, err := exporters.Render(d, render.Default())
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +261,7 @@ func TestDocumentStructure(t *testing.T) {
 // The answer's own headings keep their relative levels and start one level
 // below the card; code and math lines that look like headings are not headings.
 func TestAnswerHeadingsNestUnderTheCard(t *testing.T) {
-	_, dist := buildDeck(t, copyDeck(t), epoch)
+	_, dist := buildDeck(t, decktest.CopyDeck(t, "testdata/deck"), epoch)
 	for _, l := range layouts {
 		data, err := os.ReadFile(filepath.Join(dist, l.file))
 		if err != nil {
@@ -298,7 +289,7 @@ func TestAnswerHeadingsNestUnderTheCard(t *testing.T) {
 }
 
 func TestFrontMatter(t *testing.T) {
-	cfg := copyDeck(t)
+	cfg := decktest.CopyDeck(t, "testdata/deck")
 	_, dist := buildDeck(t, cfg, epoch)
 	data, err := os.ReadFile(filepath.Join(dist, "fixture.md"))
 	if err != nil {
@@ -424,7 +415,7 @@ func TestWriteQuestionList(t *testing.T) {
 }
 
 func TestCardsAreNumberedInDocumentOrder(t *testing.T) {
-	d, dist := buildDeck(t, copyDeck(t), epoch)
+	d, dist := buildDeck(t, decktest.CopyDeck(t, "testdata/deck"), epoch)
 	data, err := os.ReadFile(filepath.Join(dist, "fixture.md"))
 	if err != nil {
 		t.Fatal(err)

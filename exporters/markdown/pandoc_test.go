@@ -10,6 +10,7 @@ import (
 
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/render"
+	"github.com/cardgen/cardgen/internal/decktest"
 )
 
 // lookPandoc finds pandoc, or skips the test; with CARDGEN_REQUIRE_TOOLS=1
@@ -31,7 +32,7 @@ func lookPandoc(t *testing.T) string {
 // anchor and every formula reaches MathJax exactly as the cards render alone.
 func TestPandocKeepsEveryCardAndFormula(t *testing.T) {
 	pandoc := lookPandoc(t)
-	d, dist := buildDeck(t, copyDeck(t), epoch)
+	d, dist := buildDeck(t, decktest.CopyDeck(t, "testdata/deck"), epoch)
 	rendered, err := exporters.Render(d, render.Default())
 	if err != nil {
 		t.Fatal(err)

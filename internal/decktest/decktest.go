@@ -80,6 +80,15 @@ func Notes(tb testing.TB, path string) []Note {
 	return out
 }
 
+// CopyDeck copies the fixture deck in folder src into a new temporary
+// folder and returns the path of its config.toml.
+func CopyDeck(tb testing.TB, src string) string {
+	tb.Helper()
+	dst := filepath.Join(tb.TempDir(), "deck")
+	CopyTree(tb, src, dst)
+	return filepath.Join(dst, "config.toml")
+}
+
 // CopyTree copies the folders and regular files under src into dst; builds
 // write their lock and output next to config.toml, so tests build in a copy.
 func CopyTree(tb testing.TB, src, dst string) {
