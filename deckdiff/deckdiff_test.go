@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardgen/cardgen/build"
+	"github.com/cardgen/cardgen/builder"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -116,7 +116,7 @@ func buildRelease(t *testing.T, dir string, files map[string]string, epoch int64
 		}
 	}
 	var stderr bytes.Buffer
-	if _, err := build.Run(build.Options{ConfigPath: filepath.Join(dir, "config.toml"), Epoch: time.Unix(epoch, 0), Stderr: &stderr}); err != nil {
+	if _, err := builder.Run(builder.Options{ConfigPath: filepath.Join(dir, "config.toml"), Epoch: time.Unix(epoch, 0), Stderr: &stderr}); err != nil {
 		t.Fatalf("build: %v\n%s", err, stderr.String())
 	}
 	r := release{apkg: filepath.Join(keep, "d.apkg"), lock: filepath.Join(keep, "cardgen.lock")}

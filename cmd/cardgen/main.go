@@ -7,7 +7,7 @@ import (
 	"os"
 	"runtime/pprof"
 
-	"github.com/cardgen/cardgen/build"
+	"github.com/cardgen/cardgen/builder"
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/deckdiff"
 	"github.com/spf13/cobra"
@@ -80,7 +80,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 }
 
 func newValidate(cfg func() string, stderr io.Writer) *cobra.Command {
-	opts := build.ValidateOptions{Stderr: stderr, Progress: isTerminal(stderr)}
+	opts := builder.ValidateOptions{Stderr: stderr, Progress: isTerminal(stderr)}
 	var noCache bool
 	cmd := &cobra.Command{
 		Use:   "validate",
@@ -89,9 +89,9 @@ func newValidate(cfg func() string, stderr io.Writer) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ConfigPath = cfg()
 			if !noCache {
-				opts.Cache = build.OpenCache()
+				opts.Cache = builder.OpenCache()
 			}
-			return build.ValidateWith(opts)
+			return builder.ValidateWith(opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "treat warnings (such as empty answers) as errors")
@@ -101,7 +101,7 @@ func newValidate(cfg func() string, stderr io.Writer) *cobra.Command {
 
 // cacheFlag adds --no-cache; the build cache lives in $CARDGEN_CACHE_DIR or the user's cache folder.
 func cacheFlag(cmd *cobra.Command, noCache *bool) {
-	cmd.Flags().BoolVar(noCache, "no-cache", false, "decode and render every topic file, ignoring the build cache ($"+build.EnvCacheDir+" or the user cache folder)")
+	cmd.Flags().BoolVar(noCache, "no-cache", false, "decode and render every topic file, ignoring the build cache ($"+builder.EnvCacheDir+" or the user cache folder)")
 }
 
 // isTerminal reports whether w is a terminal, where a progress bar can be drawn.
@@ -117,14 +117,14 @@ func filterFlags(cmd *cobra.Command, f *cards.Filter) {
 }
 
 func newList(cfg func() string, stdout, stderr io.Writer) *cobra.Command {
-	opts := build.ListOptions{Stdout: stdout, Stderr: stderr}
+	opts := builder.ListOptions{Stdout: stdout, Stderr: stderr}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List cards: id, topics and question (--json for tools)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ConfigPath = cfg()
-			return build.List(opts)
+			return builder.List(opts)
 		},
 	}
 	filterFlags(cmd, &opts.Filter)
@@ -138,13 +138,13 @@ func newTopics(cfg func() string, stdout, stderr io.Writer) *cobra.Command {
 		Short: "List topics with their names and card counts",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return build.Topics(cfg(), stdout, stderr)
+			return builder.Topics(cfg(), stdout, stderr)
 		},
 	}
 }
 
 func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
-	opts := build.Options{Stderr: stderr, Progress: isTerminal(stderr), LimitMemory: true}
+	opts := builder.Options{Stderr: stderr, Progress: isTerminal(stderr), LimitMemory: true}
 	var check, noCache bool
 	cmd := &cobra.Command{
 		Use:   "build",
@@ -158,17 +158,17 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ConfigPath = cfg()
 			if check {
-				return build.Check(opts)
+				return builder.Check(opts)
 			}
-			epoch, err := build.EpochFromEnv()
+			epoch, err := builder.EpochFromEnv()
 			if err != nil {
 				return err
 			}
 			opts.Epoch = epoch
 			if !noCache {
-				opts.Cache = build.OpenCache()
+				opts.Cache = builder.OpenCache()
 			}
-			_, err = build.Run(opts)
+			_, err = builder.Run(opts)
 			return err
 		},
 	}
@@ -205,7 +205,7 @@ func newVersion(stdout io.Writer) *cobra.Command {
 		Short: "Print cardgen's module version and VCS revision",
 		Args:  cobra.NoArgs,
 		Run: func(cmd *cobra.Command, args []string) {
-			fmt.Fprintln(stdout, "cardgen", build.Version())
+			fmt.Fprintln(stdout, "cardgen", builder.Version())
 		},
 	}
 }

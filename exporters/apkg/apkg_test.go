@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardgen/cardgen/build"
+	"github.com/cardgen/cardgen/builder"
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/ankinote"
@@ -558,10 +558,10 @@ func TestRetiredCard(t *testing.T) {
 func TestLockedBuild(t *testing.T) {
 	cfg := writeDeck(t)
 	dir := filepath.Dir(cfg)
-	locked := func(o *build.Options) { o.Locked = true }
+	locked := func(o *builder.Options) { o.Locked = true }
 
 	// No lock yet: --locked refuses and writes nothing.
-	_, err := build.Run(build.Options{ConfigPath: cfg, Locked: true, Epoch: time.Unix(t1, 0)})
+	_, err := builder.Run(builder.Options{ConfigPath: cfg, Locked: true, Epoch: time.Unix(t1, 0)})
 	if err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Fatalf("--locked without a lock: %v", err)
 	}
@@ -575,7 +575,7 @@ func TestLockedBuild(t *testing.T) {
 	apkgBytes := readFile(t, distPath(cfg, "cv-test.apkg"))
 
 	editFile(t, filepath.Join(dir, "cards", "detection.toml"), "保留最高者", "保留分数最高的框")
-	_, err = build.Run(build.Options{ConfigPath: cfg, Locked: true, Epoch: time.Unix(t2, 0)})
+	_, err = builder.Run(builder.Options{ConfigPath: cfg, Locked: true, Epoch: time.Unix(t2, 0)})
 	if err == nil || !strings.Contains(err.Error(), "nms (changed)") || !strings.Contains(err.Error(), "cardgen.lock") {
 		t.Fatalf("--locked with an out-of-date lock: %v", err)
 	}
@@ -591,7 +591,7 @@ func TestRefusesCollectionBackupNames(t *testing.T) {
 	for _, id := range []string{"collection", "backup-2024"} {
 		cfg := writeDeck(t)
 		editFile(t, cfg, `id = "cv-test"`, `id = "`+id+`"`)
-		_, err := build.Run(build.Options{ConfigPath: cfg, Epoch: time.Unix(t1, 0), Target: "all"})
+		_, err := builder.Run(builder.Options{ConfigPath: cfg, Epoch: time.Unix(t1, 0), Target: "all"})
 		if err == nil || !strings.Contains(err.Error(), "full collection backup") {
 			t.Errorf("deck id %s: %v", id, err)
 		}
@@ -606,7 +606,7 @@ func TestMediaErrors(t *testing.T) {
 	t.Run("missing", func(t *testing.T) {
 		cfg := writeDeck(t)
 		os.Remove(filepath.Join(filepath.Dir(cfg), "cards", "media", "roi.png"))
-		_, err := build.Run(build.Options{ConfigPath: cfg, Epoch: time.Unix(t1, 0), Stderr: &bytes.Buffer{}})
+		_, err := builder.Run(builder.Options{ConfigPath: cfg, Epoch: time.Unix(t1, 0), Stderr: &bytes.Buffer{}})
 		if err == nil {
 			t.Fatal("build with a missing image succeeded")
 		}
@@ -621,7 +621,7 @@ func TestMediaErrors(t *testing.T) {
 			t.Skip("no symlinks:", err)
 		}
 		var stderr bytes.Buffer
-		_, err := build.Run(build.Options{ConfigPath: cfg, Epoch: time.Unix(t1, 0), Stderr: &stderr})
+		_, err := builder.Run(builder.Options{ConfigPath: cfg, Epoch: time.Unix(t1, 0), Stderr: &stderr})
 		if err == nil {
 			t.Fatal("build with an image behind a symlinked folder succeeded")
 		}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardgen/cardgen/build"
+	"github.com/cardgen/cardgen/builder"
 
 	_ "github.com/mattn/go-sqlite3"
 )
@@ -132,17 +132,17 @@ func editFile(t testing.TB, path, old, new string) {
 }
 
 // runBuild builds the deck as `cardgen build` would, at a fixed SOURCE_DATE_EPOCH (0: unset).
-func runBuild(t testing.TB, cfg string, epoch int64, mutate ...func(*build.Options)) (*build.Result, string) {
+func runBuild(t testing.TB, cfg string, epoch int64, mutate ...func(*builder.Options)) (*builder.Result, string) {
 	t.Helper()
 	var stderr bytes.Buffer
-	opts := build.Options{ConfigPath: cfg, Stderr: &stderr}
+	opts := builder.Options{ConfigPath: cfg, Stderr: &stderr}
 	if epoch != 0 {
 		opts.Epoch = time.Unix(epoch, 0).UTC()
 	}
 	for _, m := range mutate {
 		m(&opts)
 	}
-	res, err := build.Run(opts)
+	res, err := builder.Run(opts)
 	if err != nil {
 		t.Fatalf("build: %v\n%s", err, stderr.String())
 	}

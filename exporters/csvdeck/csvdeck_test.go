@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cardgen/cardgen/build"
+	"github.com/cardgen/cardgen/builder"
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/ankinote"
@@ -24,7 +24,7 @@ import (
 func buildDeck(t *testing.T, cfg string, formats ...string) (*cards.Deck, string) {
 	t.Helper()
 	var stderr bytes.Buffer
-	if _, err := build.Run(build.Options{ConfigPath: cfg, Formats: formats, Stderr: &stderr}); err != nil {
+	if _, err := builder.Run(builder.Options{ConfigPath: cfg, Formats: formats, Stderr: &stderr}); err != nil {
 		t.Fatalf("build: %v\n%s", err, stderr.String())
 	}
 	d, ds := cards.Load(cfg)

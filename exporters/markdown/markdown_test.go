@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardgen/cardgen/build"
+	"github.com/cardgen/cardgen/builder"
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/markdown"
@@ -27,7 +27,7 @@ var epoch = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
 func buildDeck(t *testing.T, cfg string, at time.Time) (*cards.Deck, string) {
 	t.Helper()
 	var stderr bytes.Buffer
-	if _, err := build.Run(build.Options{ConfigPath: cfg, Epoch: at, Stderr: &stderr}); err != nil {
+	if _, err := builder.Run(builder.Options{ConfigPath: cfg, Epoch: at, Stderr: &stderr}); err != nil {
 		t.Fatalf("build: %v\n%s", err, stderr.String())
 	}
 	d, ds := cards.Load(cfg)

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cardgen/cardgen/build"
+	"github.com/cardgen/cardgen/builder"
 	"github.com/cardgen/cardgen/exporters"
 	htmlexp "github.com/cardgen/cardgen/exporters/html"
 	"github.com/cardgen/cardgen/exporters/html/htmltest"
@@ -202,7 +202,7 @@ func TestBuildWithoutBrowser(t *testing.T) {
 	t.Setenv(pdf.EnvBrowser, filepath.Join(t.TempDir(), "no-such-chrome"))
 	cfg := htmltest.Write(t, t.TempDir())
 	var stderr bytes.Buffer
-	_, err := build.Run(build.Options{ConfigPath: cfg, Formats: []string{"html", "pdf", "pdf-cards"}, Stderr: &stderr})
+	_, err := builder.Run(builder.Options{ConfigPath: cfg, Formats: []string{"html", "pdf", "pdf-cards"}, Stderr: &stderr})
 	want := "pdf: " + pdf.EnvBrowser + "="
 	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Count(err.Error(), "pdf") != 1 {
 		t.Fatalf("err = %v, want one message starting %q\n%s", err, want, stderr.String())

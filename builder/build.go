@@ -1,6 +1,6 @@
 // Package build runs cardgen's pipeline: load -> validate -> render -> filter
 // -> each exporter -> atomic rename. Commands call it; tests call it directly.
-package build
+package builder
 
 import (
 	"bufio"
