@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"html"
+	"unicode"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -17,6 +18,8 @@ type Math struct {
 	ast.BaseInline
 	Display bool
 	TeX     []byte
+	// Offset is the byte offset of the TeX's first byte in the Markdown source.
+	Offset int
 }
 
 // KindMath is the node kind of Math.
@@ -67,6 +70,7 @@ func (mathInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Cont
 	// Collect the raw source up to the closing delimiter, across soft line breaks.
 	l, pos := block.Position()
 	block.Advance(open)
+	_, start := block.PeekLine()
 	var tex []byte
 	for {
 		line, _ := block.PeekLine()
@@ -83,7 +87,7 @@ func (mathInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Cont
 					if i+1 < len(line) && line[i+1] == '$' {
 						tex = append(tex, line[:i]...)
 						block.Advance(i + 2)
-						return &Math{Display: true, TeX: bytes.TrimSpace(tex)}
+						return &Math{Display: true, TeX: bytes.TrimSpace(tex), Offset: start.Start + leadingSpace(tex)}
 					}
 					continue
 				}
@@ -95,7 +99,7 @@ func (mathInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Cont
 				}
 				tex = append(tex, line[:i]...)
 				block.Advance(i + 1)
-				return &Math{TeX: tex}
+				return &Math{TeX: tex, Offset: start.Start}
 			}
 		}
 		if util.IsBlank(line) {
@@ -108,6 +112,9 @@ func (mathInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Cont
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
+
+// leadingSpace is the number of bytes bytes.TrimSpace removes from the front of b.
+func leadingSpace(b []byte) int { return len(b) - len(bytes.TrimLeftFunc(b, unicode.IsSpace)) }
 
 type mathBlockParser struct{}
 
