@@ -46,6 +46,8 @@ type parser struct {
 	display bool // display style: limits under and over, full-size fractions
 	font    font
 	depth   int
+	// warns collects constructs MathJax renders but LaTeX rejects (see Check).
+	warns []Problem
 }
 
 // maxDepth bounds nesting so hostile input cannot exhaust the stack.
@@ -248,7 +250,16 @@ func (p *parser) parseScript() (*node, error) {
 	save := p.display
 	p.display = false
 	defer func() { p.display = save }()
-	return p.parseArg()
+	t, after := p.lex(p.pos)
+	n, err := p.parseArg()
+	if err == nil && t.kind == tokCmd && p.pos > after {
+		// The command read arguments: x_\mathcal{B} works in MathJax, but
+		// LaTeX takes only the command as the script and then fails.
+		start := after - len(t.val) - 1
+		p.warns = append(p.warns, Problem{Offset: start, Warning: true,
+			Msg: fmt.Sprintf(`a subscript or superscript that is a command with arguments must be braced, as LaTeX requires: write {%s}`, strings.TrimSpace(p.src[start:p.pos]))})
+	}
+	return n, err
 }
 
 // parseArg parses a mandatory argument: a {group} or a single token, as
