@@ -62,6 +62,7 @@ func prepare(configPath string, po prepareOptions, stderr io.Writer) (*cards.Dec
 	}
 	if deck != nil {
 		ds = append(ds, deck.Config.CheckFormats(append(Formats(), planned...))...)
+		ds = append(ds, checkText(deck)...)
 	}
 	var html *exporters.Rendered
 	if deck != nil && (po.render || po.check) {

@@ -58,6 +58,9 @@ type DeckConfig struct {
 	Cards string `toml:"cards"`
 	// Lock is the lock file recording content hashes and modification times.
 	Lock string `toml:"lock"`
+	// CJKPunctuation makes validation warn about half-width punctuation
+	// between two CJK characters in prose: for decks written in Chinese.
+	CJKPunctuation bool `toml:"cjk_punctuation"`
 }
 
 // OutputConfig sets the defaults of `cardgen build`.
@@ -185,7 +188,7 @@ func LoadConfig(path string) (*Config, Diagnostics) {
 
 var configKeys = map[string][]string{
 	"":        {"deck", "output", "topics", "targets"},
-	"deck":    {"id", "namespace", "name", "description", "cards", "lock"},
+	"deck":    {"id", "namespace", "name", "description", "cards", "lock", "cjk_punctuation"},
 	"output":  {"dir", "formats"},
 	"topics":  {"id", "name", "description"},
 	"targets": {"name", "topics", "exclude_topics", "tags", "formats"},

@@ -93,6 +93,19 @@ func TestRejectedInputs(t *testing.T) {
 		{"media html img escaping", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '<img src=\"../x.png\">'\n"), `^cards/detection.toml:4: error: .*points outside the cards folder`},
 		{"media wrong type", map[string]string{"cards/detection.toml": "[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](m/run.sh)\"\n", "cards/m/run.sh": "#!/bin/sh"}, `^cards/detection.toml:4: error: card 'a': media 'm/run.sh' has an unsupported type`},
 		{"media too large", map[string]string{"cards/detection.toml": "[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](m/big.png)\"\n", "cards/m/big.png": strings.Repeat("x", 5<<20+1)}, `^cards/detection.toml:4: error: card 'a': media 'm/big.png' is 5242881 bytes`},
+		// Math: each formula is reported at its own line; broken TeX and the
+		// MathJax commands that can run script are errors.
+		{"formula with unclosed brace", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '''\n第一行\n公式 $\\frac{s}{2$ 没闭合\n'''\n"), `^cards/detection.toml:6: error: card 'a' answer: formula \$\\frac\{s\}\{2\$: missing }`},
+		{"formula with unknown command", card("[[cards]]\nid = \"a\"\nquestion = \"$\\\\fracc{a}{b}$\"\n"), `^cards/detection.toml:3: error: card 'a' question: formula .*unsupported command \\fracc`},
+		{"display formula broken on its third line", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '''\n$$\na \\\\\nb +\n{c\n$$\n'''\n"), `^cards/detection.toml:8: error: card 'a' answer: formula .*missing }`},
+		{"MathJax \\href", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '$x + \\href{javascript:alert(1)}{x}$'\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*\\href is not allowed in a card`},
+		{"MathJax \\class", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '$x + \\class{x}{y}$'\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*\\class is not allowed in a card`},
+		{"MathJax \\style", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '$x + \\style{color:red}{y}$'\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*\\style is not allowed in a card`},
+		{"MathJax \\cssId", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '$x + \\cssId{i}{y}$'\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*\\cssId is not allowed in a card`},
+		{"MathJax \\require", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '$x + \\require{html}$'\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*\\require is not allowed in a card`},
+		{"MathJax \\unicode", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '$x + \\unicode{x41}$'\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*\\unicode is not allowed in a card`},
+		{"MathJax \\data", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '$x + \\data{a}{b}$'\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*\\data is not allowed in a card`},
+		{"MathJax \\html", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '$x + \\html{a}{b}$'\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*\\html is not allowed in a card`},
 		// Config.
 		{"config missing namespace", map[string]string{"config.toml": strings.Replace(corpusConfig, "namespace = \"t\"\n", "", 1)}, `^config.toml:1: error: \[deck\] namespace is missing`},
 		{"config unknown format", map[string]string{"config.toml": strings.Replace(corpusConfig, `["csv-plain"]`, `["apkg", "docx"]`, 1)}, `^config.toml:7: error: \[output\] formats names unknown format 'docx'`},
