@@ -14,7 +14,7 @@ import (
 	"github.com/cardgen/cardgen/exporters/render"
 )
 
-const xelatexInstall = "apt-get install texlive-xetex texlive-lang-chinese texlive-latex-recommended texlive-fonts-recommended fonts-noto-cjk"
+const xelatexInstall = "apt-get install texlive-xetex texlive-lang-chinese texlive-latex-recommended texlive-fonts-recommended lmodern fonts-noto-cjk"
 
 // TestShippedDeckXeLaTeX prints the deck of this repository to PDF the way
 // docs/markdown.md tells readers to: pandoc with xelatex. LaTeX rejects TeX
