@@ -106,6 +106,7 @@ func TestRejectedInputs(t *testing.T) {
 		{"MathJax \\unicode", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '$x + \\unicode{x41}$'\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*\\unicode is not allowed in a card`},
 		{"MathJax \\data", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '$x + \\data{a}{b}$'\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*\\data is not allowed in a card`},
 		{"MathJax \\html", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '$x + \\html{a}{b}$'\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*\\html is not allowed in a card`},
+		{"dollar closed by a later $$", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"price $5, formula $x + y and $$ never closed\"\n"), `^cards/detection.toml:4: error: card 'a' answer: formula .*a \$ inside a formula`},
 		// Config.
 		{"config missing namespace", map[string]string{"config.toml": strings.Replace(corpusConfig, "namespace = \"t\"\n", "", 1)}, `^config.toml:1: error: \[deck\] namespace is missing`},
 		{"config unknown format", map[string]string{"config.toml": strings.Replace(corpusConfig, `["csv-plain"]`, `["apkg", "docx"]`, 1)}, `^config.toml:7: error: \[output\] formats names unknown format 'docx'`},
@@ -203,7 +204,7 @@ func TestHandledInputs(t *testing.T) {
 		{"lists 300 deep", literal(deepList(300)), ""},
 		{"emphasis 5000 deep", literal(strings.Repeat("*a ", 5000) + strings.Repeat(" a*", 5000)), ""},
 		{"links 5000 deep", literal(strings.Repeat("[", 5000) + "x" + strings.Repeat("](u)", 5000)), ""},
-		{"unbalanced dollar", literal("price $5, formula $x + y and $$ never closed"), ""},
+		{"unbalanced dollar", literal("price $5 and $6, formula $x + y never closed"), ""},
 		{"script tag", literal("<script>alert(1)</script>"), `^cards/detection.toml:4: warning: card 'a': unsafe HTML removed from the answer: <script>$`},
 		{"event handler", literal(`<b onmouseover="alert(1)">x</b>`), `onmouseover on <b>`},
 		{"javascript url", literal(`[x](javascript:alert(1))`), `href=javascript: on <a>`},

@@ -31,6 +31,18 @@ func TestCheck(t *testing.T) {
 		{`\data{a}{b}`, `\data is not allowed`, ""},
 		{`x_{\html{b}}`, `\html is not allowed`, ""},
 		{`\begin{aligned} a &= b \\ c &= d \end{aligned}`, "", ""},
+		{`\color{red}{x} + \textcolor{blue}{y} + \tag{1}`, "", ""},
+		{`\color{red}{x} + \fracc{a}{b}`, `unsupported command \fracc`, ""},
+		{`\cancel{x} + y`, "", `\cancel needs a LaTeX package`},
+		{`\cancel{x + y`, "missing }", ""},
+		{`\bm{x}`, "", `write \boldsymbol`},
+		{`\argmax_x f(x)`, "", `write \operatorname*{arg\,max}`},
+		{`\begin{dcases} a & b \end{dcases}`, "", `dcases is not defined in LaTeX`},
+		{`\text{50%}`, "", `write \% for a literal %`},
+		{`\text{50\%}`, "", ""},
+		{`a # b`, "unexpected #", ""},
+		{`5, formula $x + y and `, "a $ inside a formula", ""},
+		{`\text{if $x > 0$}`, "", ""},
 	}
 	for _, c := range cases {
 		var warns []string
@@ -66,8 +78,9 @@ func TestCheckOffset(t *testing.T) {
 	}
 }
 
-// Check and Convert agree on what is an error: validation passes exactly
-// the formulas the HTML exporter can render.
+// Check and Convert agree on what is broken: apart from the commands MathJax
+// and LaTeX know that Convert prints as TeX (knownCommands), validation
+// passes exactly the formulas the HTML exporter can render.
 func TestCheckAgreesWithConvert(t *testing.T) {
 	for _, src := range []string{`a+b`, `\frac{a}{`, `\mu_\mathcal{B}`, `\left( x`, `\sqrt[3]{x}`, `\operatorname*{arg\,max}_x f`} {
 		broken := false

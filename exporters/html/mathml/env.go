@@ -9,6 +9,9 @@ func (p *parser) environment() (*node, error) {
 		return nil, err
 	}
 	name = strings.TrimSpace(name)
+	if p.check {
+		p.latexMissing(name, "{"+name+"}")
+	}
 	save := p.display
 	defer func() { p.display = save }()
 	center := func(int) string { return "center" }

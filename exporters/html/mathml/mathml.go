@@ -46,7 +46,10 @@ type parser struct {
 	display bool // display style: limits under and over, full-size fractions
 	font    font
 	depth   int
-	// warns collects constructs MathJax renders but LaTeX rejects (see Check).
+	// check is set by Check: commands Convert cannot render but MathJax and
+	// LaTeX know are read and passed over, and warns collects constructs
+	// MathJax renders but LaTeX rejects.
+	check bool
 	warns []Problem
 }
 
@@ -425,6 +428,9 @@ func isCJK(r rune) bool {
 
 // command parses \name and its arguments.
 func (p *parser) command(name string) (*node, error) {
+	if p.check {
+		p.latexMissing(`\`+name, `\`+name)
+	}
 	switch name {
 	case "frac", "dfrac", "tfrac", "cfrac", "binom", "dbinom", "tbinom":
 		return p.fraction(name)
@@ -438,6 +444,9 @@ func (p *parser) command(name string) (*node, error) {
 		raw, err := p.rawGroup()
 		if err != nil {
 			return nil, err
+		}
+		if p.check {
+			p.textSpecials(raw)
 		}
 		return p.text(raw, name)
 	case "operatorname":
@@ -624,6 +633,9 @@ func (p *parser) command(name string) (*node, error) {
 	}
 	if name == "" {
 		return nil, errorf(`\ at end of formula`)
+	}
+	if k, ok := knownCommands[name]; ok && p.check {
+		return p.known(name, k)
 	}
 	return nil, errorf(`unsupported command \%s`, name)
 }
