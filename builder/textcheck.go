@@ -21,6 +21,8 @@ import (
 func checkText(d *cards.Deck) cards.Diagnostics {
 	cjk := d.Config.Deck.CJKPunctuation
 	per := make([]cards.Diagnostics, len(d.Cards))
+	// Short formulas ($K$, $\gamma$) recur across a deck; each is parsed once.
+	var seen sync.Map
 	files := &fileTexts{data: map[string]string{}}
 	par.Do(len(d.Cards), func(i int) {
 		c := d.Cards[i]
@@ -31,7 +33,7 @@ func checkText(d *cards.Deck) cards.Diagnostics {
 			}
 			var problems []textProblem
 			if hasMath {
-				problems = append(problems, formulaProblems(f.text)...)
+				problems = append(problems, formulaProblems(f.text, &seen)...)
 			}
 			if cjk {
 				for _, m := range cjkpunct.Check(f.text) {
@@ -62,10 +64,19 @@ type textProblem struct {
 	msg      string
 }
 
-func formulaProblems(md string) []textProblem {
+func formulaProblems(md string, seen *sync.Map) []textProblem {
 	var out []textProblem
-	for _, f := range render.Scan(md).Formulas {
-		for _, p := range mathml.Check(f.TeX, f.Display) {
+	for _, f := range render.Formulas(md) {
+		type key struct {
+			tex     string
+			display bool
+		}
+		k := key{f.TeX, f.Display}
+		v, ok := seen.Load(k)
+		if !ok {
+			v, _ = seen.LoadOrStore(k, mathml.Check(f.TeX, f.Display))
+		}
+		for _, p := range v.([]mathml.Problem) {
 			sev := cards.Error
 			if p.Warning {
 				sev = cards.Warning

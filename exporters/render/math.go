@@ -36,6 +36,9 @@ func (n *Math) Dump(source []byte, level int) {
 // MathBlock is display math whose $$ fences stand on their own lines.
 type MathBlock struct {
 	ast.BaseBlock
+	// oneLine is set for "$$ x $$" alone on a line: goldmark ignores the
+	// Close that Open returns, so Continue must end the block itself.
+	oneLine bool
 }
 
 // KindMathBlock is the node kind of MathBlock.
@@ -138,7 +141,7 @@ func (mathBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Conte
 		if !bytes.HasSuffix(rest, []byte("$$")) || len(rest) < 2 {
 			return nil, parser.NoChildren
 		}
-		node := &MathBlock{}
+		node := &MathBlock{oneLine: true}
 		inner := bytes.TrimSpace(rest[:len(rest)-2])
 		start := seg.Start + pos + 2 + bytes.Index(line[pos+2:], inner)
 		node.Lines().Append(text.NewSegment(start, start+len(inner)))
@@ -150,7 +153,7 @@ func (mathBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Conte
 func (mathBlockParser) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
 	line, seg := reader.PeekLine()
 
-	if line == nil {
+	if line == nil || node.(*MathBlock).oneLine {
 		return parser.Close
 	}
 	trimmed := bytes.TrimSpace(line)

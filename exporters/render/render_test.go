@@ -23,6 +23,7 @@ func TestHTML(t *testing.T) {
 			"<p>前</p>\n" + `<div class="math display">\[\hat{x} = \frac{x-\mu}{\sqrt{\sigma^2+\epsilon}}\]</div>` + "\n<p>后</p>"},
 		{"display block keeps markdown-looking lines", "$$\n- a\n# b\n$$", `<div class="math display">\[- a` + "\n" + `# b\]</div>`},
 		{"one-line display block", "$$ E = mc^2 $$", `<div class="math display">\[E = mc^2\]</div>`},
+		{"one-line display block ends on its line", "$$ E = mc^2 $$\n后面的文字\n\n下一段", `<div class="math display">\[E = mc^2\]</div>` + "\n<p>后面的文字</p>\n<p>下一段</p>"},
 		{"display math inside a paragraph", "见 $$a_1$$ 式", `<p>见 <span class="math display">\[a_1\]</span> 式</p>`},
 		{"script removed", "ok<script>alert(1)</script>", `<p>ok</p>`},
 		{"handler removed", `<b onclick="x()">b</b>`, `<p><b>b</b></p>`},
