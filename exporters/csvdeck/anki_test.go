@@ -130,7 +130,6 @@ func TestAnkiImportsTheCSV(t *testing.T) {
 	}
 }
 
-
 var lineBreaks = regexp.MustCompile(`(\s|<br>)+`)
 
 // normalized folds each field's line breaks, <br> and runs of white space into one space.
