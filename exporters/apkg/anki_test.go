@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cardgen/cardgen/builder"
 	"github.com/cardgen/cardgen/cards"
@@ -832,4 +833,36 @@ func rewriteGUID(t *testing.T, src, dst, id, guid string) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Why cardgen refuses a SOURCE_DATE_EPOCH in the future: Anki's Check
+// Database resets a note's future mod to the present, and the package then
+// looks newer than the learner's note on every later import.
+func TestAnkiCheckDatabaseResetsFutureNoteTimes(t *testing.T) {
+	ankitest.Python(t)
+	cfg := writeDeck(t)
+	future := time.Now().Add(365 * 24 * time.Hour).Unix()
+	runBuild(t, cfg, future)
+	pkg := distPath(cfg, "cv-test.apkg")
+	col, _ := importFresh(t, pkg)
+	if _, err := col.FixIntegrity(); err != nil {
+		t.Fatal(err)
+	}
+	notes, err := col.Notes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range notes {
+		if n.Mod >= future {
+			t.Errorf("note %s kept its future mod %d after Check Database", n, n.Mod)
+		}
+	}
+	log, err := col.ImportPackage(pkg, ankitest.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Updated) != len(notes) {
+		t.Errorf("re-import after Check Database: %s; want every note updated again", log.Counts())
+	}
+	t.Logf("Anki %s: a package from the future, after Check Database, re-imports as %s", col.Version, log.Counts())
 }
