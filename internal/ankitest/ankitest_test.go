@@ -1,8 +1,10 @@
 package ankitest_test
 
 import (
+	"archive/zip"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -178,5 +180,34 @@ func TestCheckRenderingFindsBrokenCards(t *testing.T) {
 	}
 	if rep.Cards != 7 || rep.Cloze != 2 {
 		t.Errorf("rendered %d cards, %d cloze; want 7 and 2", rep.Cards, rep.Cloze)
+	}
+}
+
+// Exporting the whole collection (.colpkg) writes Anki's current layout, and
+// the driver reopens the collection afterwards.
+func TestDriverExportsCollection(t *testing.T) {
+	col := ankitest.Open(t)
+	if _, err := col.AddNotes(ankitest.NewNote{Notetype: "Basic", Fields: []string{"正面", "背面"}}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "all.colpkg")
+	if err := col.ExportCollection(out, false); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	if !slices.Contains(names, "collection.anki21b") || !slices.Contains(names, "meta") {
+		t.Errorf(".colpkg entries %q; want collection.anki21b and meta", names)
+	}
+	notes, err := col.Notes()
+	if err != nil || len(notes) != 1 {
+		t.Errorf("after the export the collection holds %d notes (%v), want 1", len(notes), err)
 	}
 }
