@@ -666,6 +666,21 @@ func checkUpdatedNotes(t *testing.T, before, after *ankitest.Snapshot, e updateE
 	if !retired.HasTag(ankinote.RetiredTag) || !strings.Contains(strings.Join(retired.Fields, ""), "retired") {
 		t.Errorf("retired note %s: tags %q fields %q; want the %s tag and the retired banner", retired, retired.Tags, retired.Fields, ankinote.RetiredTag)
 	}
+	// Anki creates the retired subdeck the package names, but puts no card there.
+	var retiredDeck int64
+	for _, d := range after.Decks {
+		if strings.HasSuffix(d.Name, "::已删除 (retired)") {
+			retiredDeck = d.ID
+		}
+	}
+	if retiredDeck == 0 {
+		t.Errorf("no retired subdeck after the update; decks %q (docs/anki.md says Anki creates it)", after.DeckNames())
+	}
+	for _, c := range after.Cards {
+		if c.Did == retiredDeck {
+			t.Errorf("card %d of note %d is in the retired subdeck of a learner who had the note", c.ID, c.Nid)
+		}
+	}
 	moved := now[cards.GUID(ns, e.move)]
 	if slices.Equal(moved.Tags, old[moved.GUID].Tags) {
 		t.Errorf("moved note %s kept its topic tags %q", moved, moved.Tags)
