@@ -261,6 +261,28 @@ func checkImported(t *testing.T, col *ankitest.Collection, cfg string, a builder
 		}
 	}
 
+	// New cards come due in set order, so a fresh import studies in that order.
+	byDue := slices.Clone(snap.Cards)
+	sort.SliceStable(byDue, func(i, j int) bool {
+		if byDue[i].Due != byDue[j].Due {
+			return byDue[i].Due < byDue[j].Due
+		}
+		return byDue[i].Ord < byDue[j].Ord
+	})
+	var studied, setOrder []string
+	for _, c := range byDue {
+		n := noteByID[c.Nid]
+		if cc, ok := in.byGUID[n.GUID]; ok && !slices.Contains(studied, cc.ID) {
+			studied = append(studied, cc.ID)
+		}
+	}
+	for _, c := range in.deck.Cards {
+		setOrder = append(setOrder, c.ID)
+	}
+	if !slices.Equal(studied, setOrder) {
+		t.Errorf("%s: new cards come due in the order\n%q\nnot the set's\n%q", a.Target, studied, setOrder)
+	}
+
 	// Media: every file of the package, each used by a note.
 	media, err := col.Media()
 	if err != nil {
@@ -813,4 +835,50 @@ func TestAnkiCheckDatabaseResetsFutureNoteTimes(t *testing.T) {
 		t.Errorf("re-import after Check Database: %s; want every note updated again", log.Counts())
 	}
 	t.Logf("Anki %s: a package from the future, after Check Database, re-imports as %s", col.Version, log.Counts())
+}
+
+// A new cloze number on a note the learner has gives a new card on
+// re-import, and the note's old cards keep their history (docs/anki.md).
+func TestAnkiNewClozeGetsItsCard(t *testing.T) {
+	ankitest.Python(t)
+	cfg := writeDeck(t)
+	runBuild(t, cfg, t1)
+	v1 := filepath.Join(t.TempDir(), "v1.apkg")
+	if err := os.WriteFile(v1, readFile(t, distPath(cfg, "cv-test.apkg")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	editFile(t, filepath.Join(filepath.Dir(cfg), "cards", "segmentation.toml"), "的 {{c2::平均值}}。", "的 {{c2::平均值}},越{{c3::大}}越好。")
+	runBuild(t, cfg, t2)
+
+	col, _ := importFresh(t, v1)
+	if _, err := col.ReviewAll(""); err != nil {
+		t.Fatal(err)
+	}
+	before, err := col.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := col.ImportPackage(distPath(cfg, "cv-test.apkg"), ankitest.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := col.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	guid := cards.GUID("cv-test", "miou-cloze")
+	if p := ankitest.CheckUpdate(before, after, ankitest.UpdateWant{Updated: []string{guid}}); len(p) > 0 {
+		t.Errorf("%s:\n%s", log.Counts(), strings.Join(p, "\n"))
+	}
+	nid := after.NoteByGUID()[guid].ID
+	var ords []int
+	for _, c := range after.Cards {
+		if c.Nid == nid {
+			ords = append(ords, c.Ord)
+		}
+	}
+	sort.Ints(ords)
+	if !slices.Equal(ords, []int{0, 1, 2}) {
+		t.Errorf("cloze note has cards %v after the update, want ords [0 1 2]", ords)
+	}
 }
