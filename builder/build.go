@@ -19,6 +19,9 @@ import (
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/apkg"
+	"github.com/cardgen/cardgen/internal/faultinject"
+	"github.com/cardgen/cardgen/internal/fileset"
+	"github.com/cardgen/cardgen/internal/projlock"
 	"github.com/cardgen/cardgen/lock"
 )
 
@@ -98,6 +101,24 @@ func Run(opts Options) (*Result, error) {
 	report := stderr
 	if opts.Quiet {
 		report = io.Discard
+	}
+	// One build, sync or import of a project at a time; an interrupted
+	// build's commit is finished first.
+	root := filepath.Dir(opts.ConfigPath)
+	held, err := projlock.Acquire(root, "build")
+	if err != nil {
+		return nil, err
+	}
+	defer held.Release()
+	if err := fileset.Recover(journalPath(root)); err != nil {
+		return nil, err
+	}
+	if cfg, _ := cards.LoadConfig(opts.ConfigPath); cfg != nil {
+		outDir := cfg.OutDir()
+		if opts.OutDir != "" {
+			outDir = opts.OutDir
+		}
+		fileset.Clean(outDir, root, filepath.Dir(cfg.LockPath()))
 	}
 	// The lock file does not depend on the cards: read it while they load.
 	current := readLockAhead(opts.ConfigPath)
@@ -247,19 +268,28 @@ func Run(opts Options) (*Result, error) {
 	}
 	pending = append(pending, sums...)
 	times.since("checksums", start)
-	// The lock goes last: it changes only together with the artifacts built from it.
+	// Generated parts of the repository (README's question list) follow the full deck.
+	repo, err := stageRepoFiles(deck)
+	if err != nil {
+		return nil, err
+	}
+	set := fileset.Set{Journal: journalPath(cfg.Root), Dir: outDir}
+	for _, p := range pending {
+		set.DirFiles = append(set.DirFiles, fileset.File{Tmp: p.tmp, Final: p.final})
+	}
+	for _, p := range repo {
+		set.Files = append(set.Files, fileset.File{Tmp: p.tmp, Final: p.final})
+	}
 	if lockFile.Stale {
-		pending = append(pending, pendingFile{tmp: lockTmp, final: lockFile.Path})
-		lockTmp = ""
+		set.Files = append(set.Files, fileset.File{Tmp: lockTmp, Final: lockFile.Path})
 	}
-	// Every artifact is complete: only now replace the previous ones.
-	for i, p := range pending {
-		if err := os.Rename(p.tmp, p.final); err != nil {
-			return nil, fmt.Errorf("%s: %w", p.final, err)
-		}
-		pending[i].tmp = ""
+	// Every file is complete: only now replace the previous ones, all together.
+	pending, lockTmp = nil, ""
+	start = time.Now()
+	if err := fileset.Commit(set); err != nil {
+		return nil, err
 	}
-	pending = nil
+	times.since("commit", start)
 	for _, a := range res.Artifacts {
 		fmt.Fprintf(report, "wrote %s (%d cards)\n", a.Path, a.Cards)
 	}
@@ -267,9 +297,8 @@ func Run(opts Options) (*Result, error) {
 	if lockFile.Stale {
 		fmt.Fprintf(report, "updated %s: %s\n", lockFile.Path, lockFile.Summary())
 	}
-	// Generated parts of the repository (README's question list) follow the full deck.
-	if err := updateRepoFiles(deck, report); err != nil {
-		return nil, err
+	for _, p := range repo {
+		fmt.Fprintf(report, "updated %s\n", p.final)
 	}
 	if times != nil {
 		fmt.Fprintln(report, "time:")
@@ -280,6 +309,12 @@ func Run(opts Options) (*Result, error) {
 	}
 	return res, nil
 }
+
+// JournalName is the commit journal a build leaves in the project folder
+// only when it was interrupted while switching to its new files.
+const JournalName = ".cardgen-journal.json"
+
+func journalPath(root string) string { return filepath.Join(root, JournalName) }
 
 // nameChecker is an exporter that refuses some output file names.
 type nameChecker interface{ CheckOutputName(path string) error }
@@ -426,16 +461,20 @@ var exportWriter = func(w io.Writer, format string) io.Writer { return w }
 
 type pendingFile struct{ tmp, final string }
 
-// writeTemp writes a complete file next to its destination, so the final
-// rename is atomic. On any error the temporary file is removed.
-func writeTemp(dir string, write func(io.Writer) error) (path string, err error) {
-	path, _, err = writeTempSum(dir, write)
+// writeTemp writes a complete file next to final, so the final rename is
+// atomic. On any error the temporary file is removed.
+func writeTemp(final string, write func(io.Writer) error) (path string, err error) {
+	path, _, err = writeTempSum(final, write)
 	return path, err
 }
 
 // writeTempSum is writeTemp that also returns the hex SHA-256 of what was
 // written, hashed on the way out rather than by reading the file again.
-func writeTempSum(dir string, write func(io.Writer) error) (path, sum string, err error) {
+func writeTempSum(final string, write func(io.Writer) error) (path, sum string, err error) {
+	dir := filepath.Dir(final)
+	if err := faultinject.At(faultinject.Point("create", final)); err != nil {
+		return "", "", err
+	}
 	f, err := os.CreateTemp(dir, ".cardgen-*.tmp")
 	if err != nil {
 		return "", "", fmt.Errorf("cannot write to %s: %w", dir, err)
@@ -447,11 +486,14 @@ func writeTempSum(dir string, write func(io.Writer) error) (path, sum string, er
 		}
 	}()
 	h := sha256.New()
-	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
+	bw := bufio.NewWriterSize(io.MultiWriter(faultWriter{f, faultinject.Point("write", final)}, h), 1<<20)
 	if err = write(bw); err != nil {
 		return "", "", err
 	}
 	if err = bw.Flush(); err != nil {
+		return "", "", err
+	}
+	if err = faultinject.At(faultinject.Point("sync", final)); err != nil {
 		return "", "", err
 	}
 	if err = f.Sync(); err != nil {
@@ -464,6 +506,19 @@ func writeTempSum(dir string, write func(io.Writer) error) (path, sum string, er
 		return "", "", err
 	}
 	return f.Name(), hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// faultWriter passes the fault point of a file's writes (a full disk, in a test).
+type faultWriter struct {
+	w     io.Writer
+	point string
+}
+
+func (f faultWriter) Write(p []byte) (int, error) {
+	if err := faultinject.At(f.point); err != nil {
+		return 0, err
+	}
+	return f.w.Write(p)
 }
 
 // EpochFromEnv reads SOURCE_DATE_EPOCH (seconds since 1970, UTC); zero when unset.

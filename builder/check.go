@@ -108,13 +108,15 @@ func replaceRegion(data []byte, begin, end, content string) (out []byte, found b
 	return []byte(buf.String()), true, nil
 }
 
-// updateRepoFiles rewrites every generated file of the repository that is
-// out of date; files already up to date are not touched.
-func updateRepoFiles(deck *cards.Deck, stderr io.Writer) error {
+// stageRepoFiles writes, as temporary files, every generated file of the
+// repository that is out of date, to be committed with the build's other
+// files; files already up to date are not touched.
+func stageRepoFiles(deck *cards.Deck) ([]pendingFile, error) {
 	files, err := repoFiles(deck)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var out []pendingFile
 	for _, f := range files {
 		if !f.stale() {
 			continue
@@ -123,24 +125,24 @@ func updateRepoFiles(deck *cards.Deck, stderr io.Writer) error {
 		if fi, err := os.Stat(f.path); err == nil {
 			mode = fi.Mode().Perm()
 		}
-		tmp, err := writeTemp(filepath.Dir(f.path), func(w io.Writer) error {
+		tmp, err := writeTemp(f.path, func(w io.Writer) error {
 			_, err := w.Write(f.want)
 			return err
 		})
+		if err == nil {
+			if err = os.Chmod(tmp, mode); err != nil {
+				os.Remove(tmp)
+			}
+		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", f.path, err)
+			for _, p := range out {
+				os.Remove(p.tmp)
+			}
+			return nil, fmt.Errorf("%s: %w", f.path, err)
 		}
-		if err := os.Chmod(tmp, mode); err != nil {
-			os.Remove(tmp)
-			return err
-		}
-		if err := os.Rename(tmp, f.path); err != nil {
-			os.Remove(tmp)
-			return fmt.Errorf("%s: %w", f.path, err)
-		}
-		fmt.Fprintf(stderr, "updated %s\n", f.path)
+		out = append(out, pendingFile{tmp: tmp, final: f.path})
 	}
-	return nil
+	return out, nil
 }
 
 // Check regenerates every generated file of the repository in memory and

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cardgen/cardgen/internal/faultinject"
 	"github.com/cardgen/cardgen/internal/par"
 	jsonv2 "github.com/go-json-experiment/json"
 )
@@ -282,11 +283,20 @@ func (l *Lock) Save(path string) error {
 // WriteTemp writes data to a new temporary file beside path and returns its
 // name; the caller renames it over path (or removes it).
 func WriteTemp(path string, data []byte) (string, error) {
+	if err := faultinject.At(faultinject.Point("create", path)); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".cardgen-lock-*.tmp")
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
-	_, err = f.Write(data)
+	err = faultinject.At(faultinject.Point("write", path))
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = faultinject.At(faultinject.Point("sync", path))
+	}
 	if err == nil {
 		err = f.Sync()
 	}
