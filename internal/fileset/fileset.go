@@ -61,6 +61,9 @@ type jfile struct {
 	Backup string `json:"backup,omitempty"`
 }
 
+// exchangeFolders is exchange; tests replace it to take the path of systems without one.
+var exchangeFolders = exchange
+
 // TempPrefix and TempSuffix frame every temporary name cardgen makes.
 const (
 	TempPrefix = ".cardgen-"
@@ -363,7 +366,7 @@ func swapFolders(j *journal) error {
 	if _, err := os.Lstat(j.Dir); errors.Is(err, fs.ErrNotExist) {
 		return os.Rename(j.Staged, j.Dir)
 	}
-	err := exchange(j.Dir, j.Staged)
+	err := exchangeFolders(j.Dir, j.Staged)
 	if err == nil || !errors.Is(err, errNoExchange) {
 		return err
 	}
@@ -392,7 +395,7 @@ func rollback(j *journal) error {
 			if _, err := os.Lstat(j.Old); err == nil {
 				errs = append(errs, os.Rename(j.Dir, j.Staged), os.Rename(j.Old, j.Dir))
 			} else {
-				errs = append(errs, exchange(j.Dir, j.Staged))
+				errs = append(errs, exchangeFolders(j.Dir, j.Staged))
 			}
 		} else if _, err := os.Lstat(j.Dir); errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, os.Rename(j.Old, j.Dir))
