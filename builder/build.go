@@ -528,8 +528,8 @@ func EpochFromEnv() (time.Time, error) {
 		return time.Time{}, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", v)
+	if err != nil || n < 0 || n > lock.MaxMod {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds between 1970 and 2100", v)
 	}
 	return time.Unix(n, 0).UTC(), nil
 }

@@ -141,15 +141,16 @@ func Values(c *cards.Card, f exporters.Fields, media map[string]string) []string
 			return src
 		})
 	}
-	src := html.EscapeString(c.Source)
+	// Every field is HTML: the id too, though a loaded card's id is a slug.
+	id, src := html.EscapeString(c.ID), html.EscapeString(c.Source)
 	if c.Type == cards.Cloze {
 		extra := f.Answer
 		if f.Extra != "" {
 			extra = strings.TrimSpace(extra + "\n" + f.Extra)
 		}
-		return []string{c.ID, rewrite(f.Question), rewrite(extra), src}
+		return []string{id, rewrite(f.Question), rewrite(extra), src}
 	}
-	return []string{c.ID, rewrite(f.Question), rewrite(f.Answer), rewrite(f.Extra), src}
+	return []string{id, rewrite(f.Question), rewrite(f.Answer), rewrite(f.Extra), src}
 }
 
 // MediaName is the packaged name of a media file: a content hash, so new
