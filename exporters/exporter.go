@@ -149,8 +149,18 @@ func CardError(c *cards.Card, err error) error {
 func (s Stripped) Warnings(c *cards.Card) cards.Diagnostics {
 	var warns cards.Diagnostics
 	for i, stripped := range s {
+		key := fieldKeys[i]
+		var removed []string
+		for _, e := range stripped {
+			if src, ok := strings.CutPrefix(e, render.RemotePrefix); ok {
+				warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Error,
+					Message: fmt.Sprintf("card '%s': the %s loads %q from outside the deck; copy the file under the cards folder and reference it by relative path", c.ID, key, src)})
+			} else {
+				removed = append(removed, e)
+			}
+		}
+		stripped = removed
 		if len(stripped) > 0 {
-			key := fieldKeys[i]
 			warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Warning,
 				Message: fmt.Sprintf("card '%s': unsafe HTML removed from the %s: %s", c.ID, key, strings.Join(stripped, ", "))})
 		}

@@ -41,8 +41,12 @@ type corpusCase struct {
 // TestRejectedInputs runs `cardgen validate` on inputs that must be rejected
 // with exit code 1, a message naming the file (and line), and no panic.
 func TestRejectedInputs(t *testing.T) {
-	card := func(body string) map[string]string {
-		return map[string]string{"cards/detection.toml": body}
+	card := func(body string, more ...string) map[string]string {
+		files := map[string]string{"cards/detection.toml": body}
+		for _, name := range more {
+			files[name] = "\x89PNG"
+		}
+		return files
 	}
 	cases := []corpusCase{
 		// TOML syntax, every kind.
@@ -115,6 +119,14 @@ func TestRejectedInputs(t *testing.T) {
 		{"dotted table header", card("[" + strings.Repeat("a.", 5000) + "a]\n"), `^cards/detection.toml:1: error: a key with more than 16 dotted parts`},
 		{"60 KB bare key", card(strings.Repeat("k", 60000) + " = 1\n"), `^cards/detection.toml:1: error: a key or value of more than 1024 characters outside quotes`},
 		{"nested arrays in config", map[string]string{"config.toml": corpusConfig + "x = " + strings.Repeat("[", 100000) + "\n"}, `^config.toml:\d+: error: arrays or inline tables nested more than 16 deep`},
+		// Remote images in every form Markdown and HTML allow: found in the rendered HTML.
+		{"remote image by reference", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '''\n![x][ref]\n\n[ref]: https://e.com/x.png\n'''\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "https://e.com/x.png" from outside the deck`},
+		{"remote image, title in single quotes", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](https://e.com/x.png 't')\"\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "https://e.com/x.png"`},
+		{"remote image, title in parentheses", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](https://e.com/x.png (t))\"\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "https://e.com/x.png"`},
+		{"remote image, nested brackets", card("[[cards]]\nid = \"a\"\nquestion = \"![a [b] c](https://e.com/x.png)\"\n"), `^cards/detection.toml:3: error: card 'a': the question loads "https://e.com/x.png"`},
+		{"remote image, unquoted src", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"<img src=https://e.com/x.png>\"\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "https://e.com/x.png"`},
+		{"remote image, protocol-relative unquoted", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nextra = \"<IMG SRC=//e.com/x.png>\"\n"), `^cards/detection.toml:4: error: card 'a': the extra loads "//e.com/x.png"`},
+		{"remote image, reference with angle brackets", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '''\n![x][r]\n\n[r]: <//e.com/x.png> \"t\"\n'''\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "//e.com/x.png"`},
 		// Config.
 		{"config missing namespace", map[string]string{"config.toml": strings.Replace(corpusConfig, "namespace = \"t\"\n", "", 1)}, `^config.toml:1: error: \[deck\] namespace is missing`},
 		{"config unknown format", map[string]string{"config.toml": strings.Replace(corpusConfig, `["csv-plain"]`, `["apkg", "docx"]`, 1)}, `^config.toml:7: error: \[output\] formats names unknown format 'docx'`},

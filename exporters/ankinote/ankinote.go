@@ -135,7 +135,11 @@ func Values(c *cards.Card, f exporters.Fields, media map[string]string) []string
 			return h
 		}
 		return render.RewriteImages(h, func(src string) string {
+			// The renderer percent-encodes non-ASCII letters and '%'; the map has the paths as written.
 			if name, ok := media[src]; ok {
+				return name
+			}
+			if name, ok := media[render.DecodedSource(src)]; ok {
 				return name
 			}
 			return src

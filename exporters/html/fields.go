@@ -82,7 +82,7 @@ func (m *media) inline(h string, c *cards.Card, in *exporters.Input) (string, er
 	var ferr error
 	out := render.RewriteImages(h, func(src string) string {
 		for _, md := range c.Media {
-			if md.Ref != src {
+			if md.Ref != src && md.Ref != render.DecodedSource(src) {
 				continue
 			}
 			uri, err := m.dataURI(md.Path)
