@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
@@ -392,11 +393,17 @@ func planTargets(cfg *cards.Config, opts Options) ([]plan, error) {
 		}
 		t := cards.Target{Name: adhocName(opts.Filter), Topics: opts.Filter.Topics,
 			ExcludeTopics: opts.Filter.ExcludeTopics, Tags: opts.Filter.Tags}
+		if err := checkNamePart(t.Name); err != nil {
+			return nil, fmt.Errorf("--topic, --exclude-topic and --tag name the output files, and %w; pick a config target instead", err)
+		}
 		return []plan{{target: t, formats: formatsFor(t)}}, nil
 	}
 	var out []plan
 	for _, t := range cfg.Targets {
 		if opts.Target == "" || opts.Target == t.Name {
+			if err := checkNamePart(t.Name); err != nil {
+				return nil, fmt.Errorf("target %q: %w", t.Name, err)
+			}
 			out = append(out, plan{target: t, formats: formatsFor(t)})
 		}
 	}
@@ -411,6 +418,23 @@ func planTargets(cfg *cards.Config, opts Options) ([]plan, error) {
 		out = append(out, plan{target: cards.Target{Name: cards.FullTarget}, formats: formatsFor(cards.Target{})})
 	}
 	return out, nil
+}
+
+// checkNamePart fails unless name can be part of one output file name: the
+// only place names from user input (targets, topics, tags) become paths.
+func checkNamePart(name string) error {
+	const maxName = 200 // leaves room for the deck id and extension within 255 bytes
+	switch {
+	case strings.ContainsAny(name, `/\:*?"<>|`):
+		return fmt.Errorf("%q would not be one file name in the output folder (it holds a path separator or a character Windows refuses)", name)
+	case strings.Contains(name, ".."), strings.HasPrefix(name, "."):
+		return fmt.Errorf("%q would not be one file name in the output folder (it holds '..' or starts with '.')", name)
+	case strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }):
+		return fmt.Errorf("%q holds a control character and cannot name a file", name)
+	case len(name) > maxName:
+		return fmt.Errorf("%.40q… is longer than %d bytes and cannot name a file", name, maxName)
+	}
+	return nil
 }
 
 // adhocName names a build selected by flags: --topic a,b gives "a-b".
