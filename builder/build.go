@@ -132,6 +132,9 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkLockPath(cfg, opts, plans); err != nil {
+		return nil, err
+	}
 	if err := checkPaper(opts.Paper); err != nil {
 		return nil, err
 	}
@@ -418,6 +421,36 @@ func planTargets(cfg *cards.Config, opts Options) ([]plan, error) {
 		out = append(out, plan{target: cards.Target{Name: cards.FullTarget}, formats: formatsFor(cards.Target{})})
 	}
 	return out, nil
+}
+
+// checkLockPath fails when the lock file is also a file the build writes
+// into the output folder: one would overwrite the other.
+func checkLockPath(cfg *cards.Config, opts Options, plans []plan) error {
+	outDir := cfg.OutDir()
+	if opts.OutDir != "" {
+		outDir = opts.OutDir
+	}
+	lockAbs, err := filepath.Abs(cfg.LockPath())
+	if err != nil {
+		return err
+	}
+	same := func(path string) bool {
+		abs, err := filepath.Abs(path)
+		return err == nil && abs == lockAbs
+	}
+	for _, name := range []string{SumsName, ManifestName} {
+		if same(filepath.Join(outDir, name)) {
+			return fmt.Errorf("the lock file %q is also where the build writes %s; set [deck] lock in %s to another path", cfg.LockPath(), name, cfg.Path)
+		}
+	}
+	for _, p := range plans {
+		for _, f := range p.formats {
+			if e := exporterFor(f); e != nil && same(filepath.Join(outDir, OutputName(cfg, p.target.Name, e.Extension()))) {
+				return fmt.Errorf("the lock file %q is also the %s output of target '%s'; set [deck] lock in %s to another path", cfg.LockPath(), f, p.target.Name, cfg.Path)
+			}
+		}
+	}
+	return nil
 }
 
 // checkNamePart fails unless name can be part of one output file name: the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	stdhtml "html"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/html/mathml"
 	"github.com/cardgen/cardgen/exporters/render"
+	"github.com/cardgen/cardgen/internal/safefile"
 )
 
 // mathRE finds the math the renderer wrote: \(…\) in an inline span, \[…\]
@@ -102,7 +102,7 @@ func (m *media) dataURI(path string) (string, error) {
 	if uri, ok := m.uris[path]; ok {
 		return uri, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, cards.MaxMediaBytes)
 	if err != nil {
 		return "", err
 	}
