@@ -127,6 +127,10 @@ func TestRejectedInputs(t *testing.T) {
 		{"remote image, unquoted src", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"<img src=https://e.com/x.png>\"\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "https://e.com/x.png"`},
 		{"remote image, protocol-relative unquoted", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nextra = \"<IMG SRC=//e.com/x.png>\"\n"), `^cards/detection.toml:4: error: card 'a': the extra loads "//e.com/x.png"`},
 		{"remote image, reference with angle brackets", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '''\n![x][r]\n\n[r]: <//e.com/x.png> \"t\"\n'''\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "//e.com/x.png"`},
+		// Diagnostics never pass terminal escapes or carriage returns through.
+		{"terminal escape in id", card("[[cards]]\nid = \"a\\u001b]0;pwned\\u0007\\u001b[2J\"\nquestion = \"q\"\n"), `^cards/detection.toml:2: error: id 'a\\x1b\]0;pwned\\a\\x1b\[2J' is not a slug`},
+		{"carriage return in a file name", map[string]string{"cards/x\rfake.toml": corpusCard}, `^cards/x\\rfake.toml: error: unknown topic`},
+		{"bidi override in a tag", card("[[cards]]\nid = \"a\"\ntags = [\"a\\u202eb\"]\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: tag "a\\u202eb" of card .a. cannot be used: it contains the control character U\+202E`},
 		// Config.
 		{"config missing namespace", map[string]string{"config.toml": strings.Replace(corpusConfig, "namespace = \"t\"\n", "", 1)}, `^config.toml:1: error: \[deck\] namespace is missing`},
 		{"config unknown format", map[string]string{"config.toml": strings.Replace(corpusConfig, `["csv-plain"]`, `["apkg", "docx"]`, 1)}, `^config.toml:7: error: \[output\] formats names unknown format 'docx'`},
@@ -224,6 +228,7 @@ func TestHandledInputs(t *testing.T) {
 		{"lists 300 deep", literal(deepList(300)), ""},
 		{"emphasis 5000 deep", literal(strings.Repeat("*a ", 5000) + strings.Repeat(" a*", 5000)), ""},
 		{"links 5000 deep", literal(strings.Repeat("[", 5000) + "x" + strings.Repeat("](u)", 5000)), ""},
+		{"1 MB of unclosed inline math", literal(strings.Repeat("$a ", 1<<20/3)), ""},
 		{"unbalanced dollar", literal("price $5, formula $x + y and $$ never closed"), ""},
 		{"script tag", literal("<script>alert(1)</script>"), `^cards/detection.toml:4: warning: card 'a': unsafe HTML removed from the answer: <script>$`},
 		{"event handler", literal(`<b onmouseover="alert(1)">x</b>`), `onmouseover on <b>`},
