@@ -20,6 +20,7 @@ import (
 type Note struct {
 	ID   string // the first field: the card id
 	GUID string
+	Mod  int64 // the note's modification time, in seconds
 }
 
 // Notes extracts collection.anki2 from the package at path and returns its
@@ -59,7 +60,7 @@ func Notes(tb testing.TB, path string) []Note {
 		tb.Fatal(err)
 	}
 	defer conn.Close()
-	rows, err := conn.Query("SELECT guid, flds FROM notes")
+	rows, err := conn.Query("SELECT guid, flds, mod FROM notes")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func Notes(tb testing.TB, path string) []Note {
 	for rows.Next() {
 		var n Note
 		var flds string
-		if err := rows.Scan(&n.GUID, &flds); err != nil {
+		if err := rows.Scan(&n.GUID, &flds, &n.Mod); err != nil {
 			tb.Fatal(err)
 		}
 		n.ID = strings.SplitN(flds, "\x1f", 2)[0]
