@@ -52,6 +52,10 @@ type Options struct {
 	Verbose bool
 	// Progress shows a progress bar on Stderr when the build takes long (a terminal).
 	Progress bool
+	// KeepRepository leaves the lock file and the repository's generated
+	// files as they are: the outputs follow the lock as it would be written
+	// (a dry run of `cardgen sync`).
+	KeepRepository bool
 	// LimitMemory lets the build set the process's soft memory limit from
 	// the size of the deck (see limitMemory); for a command, not a library caller.
 	LimitMemory bool
@@ -139,6 +143,9 @@ func Run(opts Options) (*Result, error) {
 	// The new lock goes to its temporary file now rather than being held
 	// through the exporters (38 MB for 100k cards); it is still renamed last.
 	var lockTmp string
+	if opts.KeepRepository {
+		lockFile.Stale = false
+	}
 	if lockFile.Stale {
 		if lockTmp, err = lock.WriteTemp(lockFile.Path, lockFile.Data); err != nil {
 			return nil, err
@@ -268,8 +275,10 @@ func Run(opts Options) (*Result, error) {
 		fmt.Fprintf(report, "updated %s: %s\n", lockFile.Path, lockFile.Summary())
 	}
 	// Generated parts of the repository (README's question list) follow the full deck.
-	if err := updateRepoFiles(deck, report); err != nil {
-		return nil, err
+	if !opts.KeepRepository {
+		if err := updateRepoFiles(deck, report); err != nil {
+			return nil, err
+		}
 	}
 	if times != nil {
 		fmt.Fprintln(report, "time:")
