@@ -13,6 +13,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"syscall"
 	"time"
@@ -129,6 +130,12 @@ func (c *Client) transportError(action string, err error) error {
 		return fmt.Errorf("AnkiConnect at %s did not answer %s in time (--timeout): is Anki busy, or a dialog open? Run the sync again once it is idle", c.URL, action)
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return fmt.Errorf("cannot reach AnkiConnect at %s: start Anki, and install the AnkiConnect add-on if it is not (Tools → Add-ons → Get Add-ons, code %s)", c.URL, AddonCode)
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+		return fmt.Errorf("AnkiConnect at %s closed the connection during %s (did Anki quit?); start Anki and run the sync again: it continues from what Anki holds", c.URL, action)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
 	}
 	return fmt.Errorf("AnkiConnect at %s, %s: %v; start Anki (with the AnkiConnect add-on, code %s) and run the sync again", c.URL, action, err, AddonCode)
 }

@@ -130,7 +130,7 @@ func Run(ctx context.Context, opts Options) (*Plan, error) {
 	}
 	if len(p.move) > 0 {
 		if err := call(func(ctx context.Context) error { return c.ChangeDeck(ctx, p.move, retiredDeck) }); err != nil {
-			return nil, fmt.Errorf("%w (the import is done; run the sync again to finish)", err)
+			return nil, afterImport(err)
 		}
 	}
 	if opts.Prune {
@@ -144,7 +144,7 @@ func Run(ctx context.Context, opts Options) (*Plan, error) {
 		del := retiredNotes(pkg, after)
 		if len(del) > 0 {
 			if err := call(func(ctx context.Context) error { return c.DeleteNotes(ctx, del) }); err != nil {
-				return nil, fmt.Errorf("%w (the import is done; run the sync again to finish)", err)
+				return nil, afterImport(err)
 			}
 		}
 	}
@@ -156,6 +156,14 @@ func Run(ctx context.Context, opts Options) (*Plan, error) {
 	fmt.Fprintf(opts.Stdout, "synced %s:\n", where)
 	p.write(opts.Stdout, st.reportsMod)
 	return p, nil
+}
+
+// afterImport explains an error that came once the import was done.
+func afterImport(err error) error {
+	if strings.Contains(err.Error(), "run the sync again") {
+		return err
+	}
+	return fmt.Errorf("%w (the import is done; run the sync again to finish)", err)
 }
 
 // connect checks, before anything changes, that AnkiConnect lets this
@@ -207,8 +215,13 @@ func importPackage(ctx context.Context, c *Client, path string) error {
 		return err
 	}
 	if err := c.ImportPackage(ctx, joinRemote(dir, stored)); err != nil {
-		c.DeleteMediaFile(context.WithoutCancel(ctx), stored)
-		return fmt.Errorf("%w (nothing was imported; run the sync again)", err)
+		var ae *Error
+		if errors.As(err, &ae) {
+			// Anki's importer answered an error: its transaction left the collection as it was.
+			c.DeleteMediaFile(context.WithoutCancel(ctx), stored)
+			return fmt.Errorf("%w (nothing was imported)", err)
+		}
+		return err
 	}
 	return c.DeleteMediaFile(ctx, stored)
 }

@@ -17,7 +17,8 @@ Usage:
 
 On start it prints one line, `listening on http://127.0.0.1:PORT`, and then
 serves until killed. --exit-on ACTION ends the process, without replying,
-right after handling ACTION (a server that dies in the middle of a sync).
+right after handling ACTION, and --exit-on ACTION:before just before it (a
+server that dies in the middle of a sync).
 """
 
 import argparse
@@ -319,8 +320,12 @@ def make_handler(anki, delay, exit_on):
                 return self.reply(json.dumps(format_exception_reply(API_VERSION, Exception(err))).encode())
             if params.get("action") == "requestPermission":
                 params["params"] = dict(params.get("params", {}), allowed=True, origin=self.headers.get("Origin", ""))
+            action = params.get("action")
+            if exit_on == action + ":before":
+                anki.col.close()
+                os._exit(3)
             reply = anki.handler(params)
-            if exit_on and params.get("action") == exit_on:
+            if exit_on == action:
                 anki.col.close()
                 os._exit(3)
             self.reply(json.dumps(reply).encode("utf-8"))
