@@ -124,7 +124,9 @@ func TestSyncBrokenServers(t *testing.T) {
 		handler http.HandlerFunc
 		want    []string
 	}{
-		{"html", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html><body>router login</body></html>")) },
+		{"html", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte("<html><body>router login</body></html>"))
+		},
 			[]string{"not AnkiConnect's JSON", "<html>"}},
 		{"truncated", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"result": {"permis`)) },
 			[]string{"not AnkiConnect's JSON"}},
