@@ -148,13 +148,14 @@ func Run(ctx context.Context, opts Options) (*Plan, error) {
 			}
 		}
 	}
-	if opts.AnkiWeb {
-		if err := call(func(ctx context.Context) error { return c.Sync(ctx) }); err != nil {
-			return nil, fmt.Errorf("%w (the deck is synced into Anki; only the AnkiWeb sync failed)", err)
-		}
-	}
 	fmt.Fprintf(opts.Stdout, "synced %s:\n", where)
 	p.write(opts.Stdout, st.reportsMod)
+	if opts.AnkiWeb {
+		if err := call(func(ctx context.Context) error { return c.Sync(ctx) }); err != nil {
+			return p, fmt.Errorf("%w (the deck is synced into Anki; only the sync with AnkiWeb failed)", err)
+		}
+		fmt.Fprintln(opts.Stdout, "synced Anki with AnkiWeb")
+	}
 	return p, nil
 }
 
@@ -257,6 +258,12 @@ func retiredNotes(pkg *deckPackage, st *ankiState) []int64 {
 // through the same builder as `cardgen build`, so the bytes are the same.
 // A dry run leaves the lock file as it is.
 func buildPackage(cfg *cards.Config, target string, opts Options) (string, func(), error) {
+	if target == cards.FullTarget && !slices.ContainsFunc(cfg.Targets, func(t cards.Target) bool { return t.Name == target }) {
+		if len(cfg.Targets) > 0 {
+			return "", nil, fmt.Errorf("%s has targets but none named '%s' (the full deck); pass --target NAME", cfg.Path, cards.FullTarget)
+		}
+		target = "" // a config without targets builds the full deck only
+	}
 	dir, err := os.MkdirTemp("", "cardgen-sync-*")
 	if err != nil {
 		return "", nil, err
@@ -322,7 +329,7 @@ func (p *Plan) write(w io.Writer, reportsMod bool) {
 		fmt.Fprintf(w, "  warning: Anki holds more than one note for %s; cardgen leaves them alone\n", strings.Join(p.Duplicates, " "))
 	}
 	if p.Others > 0 {
-		fmt.Fprintf(w, "  left alone: %d note(s) of this deck's note types that are not cards of this deck\n", p.Others)
+		fmt.Fprintf(w, "  left alone: %d note(s) of this deck's note types that this package does not carry (other topics, or notes made in Anki)\n", p.Others)
 	}
 	if !reportsMod && len(p.Updated)+len(p.Retired) > 0 {
 		fmt.Fprintln(w, "  (this AnkiConnect does not report modification times: a note edited in Anki after the build is counted as updated, though Anki keeps it)")

@@ -24,25 +24,31 @@ const EnvPython = "CARDGEN_ANKI_PYTHON"
 // installHint is the one command that provides what the tests need.
 const installHint = "python3 -m venv .venv && .venv/bin/pip install anki==26.9.3, then export " + EnvPython + "=$PWD/.venv/bin/python (.ci/run does this)"
 
+// PythonFromEnv returns the interpreter named by $CARDGEN_ANKI_PYTHON if it
+// can import Anki's library, else "" and why not (with the command that installs it).
+func PythonFromEnv() (string, string) {
+	py := os.Getenv(EnvPython)
+	if py == "" {
+		return "", EnvPython + " is not set; " + installHint
+	}
+	if out, err := exec.Command(py, "-c", "import anki.collection").CombinedOutput(); err != nil {
+		return "", fmt.Sprintf("%s cannot import anki: %v %s; %s", py, err, bytes.TrimSpace(out), installHint)
+	}
+	return py, ""
+}
+
 // ConnectPython returns the interpreter with Anki's library, or skips the
 // test (fails it when CARDGEN_REQUIRE_TOOLS=1) when there is none.
 func ConnectPython(tb testing.TB) string {
 	tb.Helper()
-	py := os.Getenv(EnvPython)
-	msg := ""
-	if py == "" {
-		msg = EnvPython + " is not set"
-	} else if out, err := exec.Command(py, "-c", "import anki.collection").CombinedOutput(); err != nil {
-		msg = fmt.Sprintf("%s cannot import anki: %v %s", py, err, bytes.TrimSpace(out))
-	}
-	if msg == "" {
+	py, why := PythonFromEnv()
+	if py != "" {
 		return py
 	}
-	msg += "; " + installHint
 	if os.Getenv("CARDGEN_REQUIRE_TOOLS") == "1" {
-		tb.Fatal(msg)
+		tb.Fatal(why)
 	}
-	tb.Skip(msg)
+	tb.Skip(why)
 	return ""
 }
 
@@ -76,6 +82,17 @@ func StartConnect(tb testing.TB, opts ConnectOptions) *Connect {
 	if opts.Collection == "" {
 		opts.Collection = filepath.Join(tb.TempDir(), "collection.anki2")
 	}
+	c, err := Launch(py, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(c.Stop)
+	return c
+}
+
+// Launch starts the server with the Python py on a free port of 127.0.0.1;
+// the caller stops it. opts.Collection must be set.
+func Launch(py string, opts ConnectOptions) (*Connect, error) {
 	_, file, _, _ := runtime.Caller(0)
 	args := []string{filepath.Join(filepath.Dir(file), "ankiconnect_server.py"), "--collection", opts.Collection}
 	if opts.Key != "" {
@@ -95,22 +112,21 @@ func StartConnect(tb testing.TB, opts ConnectOptions) *Connect {
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
 	c := &Connect{Collection: opts.Collection, Key: opts.Key, cmd: cmd, done: make(chan error, 1)}
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if !strings.HasPrefix(line, "listening on ") {
 		cmd.Process.Kill()
 		cmd.Wait()
-		tb.Fatalf("AnkiConnect test server did not start: %v %q %s", err, line, stderr.String())
+		return nil, fmt.Errorf("AnkiConnect test server did not start: %v %q %s", err, line, stderr.String())
 	}
 	c.URL = strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
 	go func() { c.done <- cmd.Wait() }()
-	tb.Cleanup(c.Stop)
-	return c
+	return c, nil
 }
 
 // Stop ends the server (if it is still running) and waits for it.
