@@ -330,3 +330,34 @@ func TestSyncSummary(t *testing.T) {
 		t.Errorf("summary:\n%s", r.out)
 	}
 }
+
+// On a terminal --prune asks first; a "no" changes nothing at all.
+func TestSyncPruneAsks(t *testing.T) {
+	srv := ankitest.StartConnect(t, ankitest.ConnectOptions{})
+	config := shippedDeck(t)
+	mustSync(t, srv, config, nil)
+	removeCard(t, filepath.Join(filepath.Dir(config), "cards", "segmentation.toml"), "miou")
+	mustSync(t, srv, config, nil)
+	var asked []string
+	answer := false
+	prune := func(o *ankisync.Options) {
+		o.Prune = true
+		o.Confirm = func(q string) (bool, error) { asked = append(asked, q); return answer, nil }
+	}
+	before := srv.Snapshot(t)
+	r := sync(t, srv, config, prune)
+	oneLine(t, r.err, "nothing was changed", "not confirmed")
+	if len(asked) != 1 || !strings.Contains(asked[0], "Delete 1 retired note(s)") || !strings.Contains(asked[0], "miou") {
+		t.Errorf("question: %q", asked)
+	}
+	if !equalCollections(before, srv.Snapshot(t)) {
+		t.Error("a refused --prune changed the collection")
+	}
+	answer = true
+	if p := mustSync(t, srv, config, prune); !slices.Equal(p.Deleted, []string{"miou"}) {
+		t.Errorf("deleted %v", p.Deleted)
+	}
+	if len(srv.Snapshot(t).ByID("miou")) != 0 {
+		t.Error("the confirmed --prune left the retired note")
+	}
+}
