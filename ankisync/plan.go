@@ -125,8 +125,7 @@ type Plan struct {
 	// Others counts notes of the deck's note types that are no card of this deck (a user's own).
 	Others int
 
-	move   []int64 // cards to move to the retired deck
-	delete []int64 // notes to delete (known before the import)
+	move []int64 // cards to move to the retired deck
 }
 
 // Changes reports whether the plan changes anything in Anki.
@@ -166,7 +165,6 @@ func plan(pkg *deckPackage, st *ankiState, prune bool) *Plan {
 		switch {
 		case n.Retired && prune:
 			p.Deleted = append(p.Deleted, n.ID)
-			p.delete = append(p.delete, a.NID)
 		case n.Retired:
 			var move []int64
 			for _, c := range a.Cards {

@@ -143,10 +143,22 @@ func Run(ctx context.Context, opts Options) (*Plan, error) {
 		}
 		del := retiredNotes(pkg, after)
 		if len(del) > 0 {
-			if err := call(func(ctx context.Context) error { return c.DeleteNotes(ctx, del) }); err != nil {
+			nids := make([]int64, len(del))
+			for i, n := range del {
+				nids[i] = n.NID
+			}
+			if err := call(func(ctx context.Context) error { return c.DeleteNotes(ctx, nids) }); err != nil {
 				return nil, afterImport(err)
 			}
 		}
+		// Report what was deleted; retired notes this very import added are not news.
+		p.Deleted = nil
+		for _, n := range del {
+			if slices.ContainsFunc(st.byID[n.ID], func(a ankiNote) bool { return a.NID == n.NID }) {
+				p.Deleted = append(p.Deleted, n.ID)
+			}
+		}
+		slices.Sort(p.Deleted)
 	}
 	fmt.Fprintf(opts.Stdout, "synced %s:\n", where)
 	p.write(opts.Stdout, st.reportsMod)
@@ -238,19 +250,18 @@ func joinRemote(dir, name string) string {
 }
 
 // retiredNotes are the notes Anki holds that are exactly a retired note of the package.
-func retiredNotes(pkg *deckPackage, st *ankiState) []int64 {
-	var out []int64
+func retiredNotes(pkg *deckPackage, st *ankiState) []ankiNote {
+	var out []ankiNote
 	for _, n := range pkg.Notes {
 		if !n.Retired {
 			continue
 		}
 		for _, a := range st.byID[n.ID] {
 			if a.MID == n.MID && slices.Equal(a.Fields, n.Fields) && sameTags(a.Tags, n.Tags) {
-				out = append(out, a.NID)
+				out = append(out, a)
 			}
 		}
 	}
-	slices.Sort(out)
 	return out
 }
 

@@ -360,4 +360,13 @@ func TestSyncPruneAsks(t *testing.T) {
 	if len(srv.Snapshot(t).ByID("miou")) != 0 {
 		t.Error("the confirmed --prune left the retired note")
 	}
+
+	// A new learner with --prune never sees the retired note: not added, not deleted.
+	fresh := ankitest.StartConnect(t, ankitest.ConnectOptions{})
+	dry := mustSync(t, fresh, config, func(o *ankisync.Options) { o.DryRun, o.Prune = true, true })
+	p := mustSync(t, fresh, config, func(o *ankisync.Options) { o.Prune, o.Yes = true, true })
+	samePlan(t, dry, p)
+	if slices.Contains(p.Added, "miou") || len(p.Deleted) != 0 || len(fresh.Snapshot(t).ByID("miou")) != 0 {
+		t.Errorf("--prune into an empty collection: %+v", p)
+	}
 }
