@@ -79,7 +79,7 @@ func cardIDs(t *testing.T, config string) []string {
 }
 
 // checkNoDuplicates fails when two notes share a GUID or a card id.
-func checkNoDuplicates(t *testing.T, col *ankitest.Collection) {
+func checkNoDuplicates(t *testing.T, col *ankitest.ConnectCollection) {
 	t.Helper()
 	guids, ids := map[string]bool{}, map[string]bool{}
 	for _, n := range col.Notes {
@@ -263,9 +263,9 @@ func TestSyncLifecycle(t *testing.T) {
 	if len(col.ByID("syncbn")) != 0 {
 		t.Error("--prune left the retired note")
 	}
-	if len(col.Notes) != len(ids)+1 || !slices.ContainsFunc(col.Notes, func(n ankitest.Note) bool { return n.ID == userNote }) {
+	if len(col.Notes) != len(ids)+1 || !slices.ContainsFunc(col.Notes, func(n ankitest.ConnectNote) bool { return n.ID == userNote }) {
 		t.Errorf("--prune deleted more than the retired note: %d notes, the learner's note %d present: %v", len(col.Notes), userNote,
-			slices.ContainsFunc(col.Notes, func(n ankitest.Note) bool { return n.ID == userNote }))
+			slices.ContainsFunc(col.Notes, func(n ankitest.ConnectNote) bool { return n.ID == userNote }))
 	}
 	if again := mustSync(t, srv, config, func(o *ankisync.Options) { o.Prune, o.Yes = true, true }); again.Changes() {
 		t.Errorf("a second --prune did something: %+v", again)
@@ -284,7 +284,7 @@ func mustConfig(t *testing.T, path string) *cards.Config {
 
 // equalCollections compares everything the server reports: notes (with
 // mod), cards (with deck and reps) and the number of reviews.
-func equalCollections(a, b *ankitest.Collection) bool {
+func equalCollections(a, b *ankitest.ConnectCollection) bool {
 	if a.Revlog != b.Revlog || len(a.Notes) != len(b.Notes) {
 		return false
 	}

@@ -40,7 +40,7 @@ func condition(cond string) (bool, error) {
 	if cond != "anki" {
 		return false, fmt.Errorf("unknown condition %q", cond)
 	}
-	py, why := ankitest.PythonFromEnv()
+	py, why := ankitest.LookPython()
 	if py == "" && os.Getenv("CARDGEN_REQUIRE_TOOLS") == "1" {
 		return false, fmt.Errorf("CARDGEN_REQUIRE_TOOLS=1: %s", why)
 	}
@@ -53,7 +53,7 @@ func cmdAnkiConnect(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) > 0 {
 		ts.Fatalf("usage: ankiconnect")
 	}
-	py, why := ankitest.PythonFromEnv()
+	py, why := ankitest.LookPython()
 	if py == "" {
 		ts.Fatalf("%s", why)
 	}

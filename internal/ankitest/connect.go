@@ -1,7 +1,7 @@
-// Package ankitest runs real Anki for tests: here, an AnkiConnect-protocol
-// server (ankiconnect_server.py) over a real collection, backed by Anki's
-// own library in the Python of $CARDGEN_ANKI_PYTHON.
 package ankitest
+
+// This file runs ankiconnect_server.py: an AnkiConnect-protocol server over a
+// real collection, backed by Anki's own library, for `cardgen sync` tests.
 
 import (
 	"bufio"
@@ -18,38 +18,14 @@ import (
 	"time"
 )
 
-// EnvPython names the Python interpreter that has the `anki` package.
-const EnvPython = "CARDGEN_ANKI_PYTHON"
-
-// installHint is the one command that provides what the tests need.
-const installHint = "python3 -m venv .venv && .venv/bin/pip install anki==26.9.3, then export " + EnvPython + "=$PWD/.venv/bin/python (.ci/run does this)"
-
-// PythonFromEnv returns the interpreter named by $CARDGEN_ANKI_PYTHON if it
-// can import Anki's library, else "" and why not (with the command that installs it).
-func PythonFromEnv() (string, string) {
-	py := os.Getenv(EnvPython)
-	if py == "" {
-		return "", EnvPython + " is not set; " + installHint
-	}
-	if out, err := exec.Command(py, "-c", "import anki.collection").CombinedOutput(); err != nil {
-		return "", fmt.Sprintf("%s cannot import anki: %v %s; %s", py, err, bytes.TrimSpace(out), installHint)
+// LookPython returns the interpreter with Anki's library (as Python
+// finds it), or "" and why not, with the command that installs it.
+func LookPython() (string, string) {
+	py, _, err := findPython()
+	if err != nil {
+		return "", "real Anki is not available: " + err.Error() + "; install it with: " + InstallHint
 	}
 	return py, ""
-}
-
-// ConnectPython returns the interpreter with Anki's library, or skips the
-// test (fails it when CARDGEN_REQUIRE_TOOLS=1) when there is none.
-func ConnectPython(tb testing.TB) string {
-	tb.Helper()
-	py, why := PythonFromEnv()
-	if py != "" {
-		return py
-	}
-	if os.Getenv("CARDGEN_REQUIRE_TOOLS") == "1" {
-		tb.Fatal(why)
-	}
-	tb.Skip(why)
-	return ""
 }
 
 // ConnectOptions configure one test server.
@@ -78,7 +54,7 @@ type Connect struct {
 // StartConnect starts the server on a free port of 127.0.0.1; it stops when the test ends.
 func StartConnect(tb testing.TB, opts ConnectOptions) *Connect {
 	tb.Helper()
-	py := ConnectPython(tb)
+	py, _ := Python(tb)
 	if opts.Collection == "" {
 		opts.Collection = filepath.Join(tb.TempDir(), "collection.anki2")
 	}
@@ -191,8 +167,8 @@ func (c *Connect) Call(tb testing.TB, action string, params, out any) {
 	}
 }
 
-// Card is a card of the collection, as cardgenTestCollection reports it.
-type Card struct {
+// ConnectCard is a card of the collection, as cardgenTestCollection reports it.
+type ConnectCard struct {
 	ID   int64  `json:"id"`
 	Ord  int    `json:"ord"`
 	Deck string `json:"deck"`
@@ -201,35 +177,35 @@ type Card struct {
 	Ivl  int    `json:"ivl"`
 }
 
-// Note is a note of the collection, read straight from its tables.
-type Note struct {
-	ID     int64    `json:"id"`
-	GUID   string   `json:"guid"`
-	MID    int64    `json:"mid"`
-	Mod    int64    `json:"mod"`
-	Fields []string `json:"fields"`
-	Tags   []string `json:"tags"`
-	Cards  []Card   `json:"cards"`
+// ConnectNote is a note of the collection, read straight from its tables.
+type ConnectNote struct {
+	ID     int64         `json:"id"`
+	GUID   string        `json:"guid"`
+	MID    int64         `json:"mid"`
+	Mod    int64         `json:"mod"`
+	Fields []string      `json:"fields"`
+	Tags   []string      `json:"tags"`
+	Cards  []ConnectCard `json:"cards"`
 }
 
-// Collection is the whole collection as the test server reads it.
-type Collection struct {
-	Notes  []Note            `json:"notes"`
+// ConnectCollection is the whole collection as the test server reads it.
+type ConnectCollection struct {
+	Notes  []ConnectNote     `json:"notes"`
 	Models map[string]string `json:"models"`
 	Revlog int               `json:"revlog"`
 }
 
 // Snapshot reads the collection (a test-only action of the server).
-func (c *Connect) Snapshot(tb testing.TB) *Collection {
+func (c *Connect) Snapshot(tb testing.TB) *ConnectCollection {
 	tb.Helper()
-	var col Collection
+	var col ConnectCollection
 	c.Call(tb, "cardgenTestCollection", nil, &col)
 	return &col
 }
 
 // ByID returns the notes whose first field is id.
-func (col *Collection) ByID(id string) []Note {
-	var out []Note
+func (col *ConnectCollection) ByID(id string) []ConnectNote {
+	var out []ConnectNote
 	for _, n := range col.Notes {
 		if len(n.Fields) > 0 && n.Fields[0] == id {
 			out = append(out, n)
