@@ -201,6 +201,14 @@ func (c *Client) StoreMediaFile(ctx context.Context, name string, data []byte) (
 	return stored, err
 }
 
+// StoreMediaFilePath has Anki copy the file at path, a path on Anki's
+// machine, into its media folder as name; it returns the name Anki used.
+func (c *Client) StoreMediaFilePath(ctx context.Context, name, path string) (string, error) {
+	var stored string
+	err := c.Call(ctx, "storeMediaFile", map[string]any{"filename": name, "path": path, "deleteExisting": true}, &stored)
+	return stored, err
+}
+
 // DeleteMediaFile moves a media file to Anki's media trash.
 func (c *Client) DeleteMediaFile(ctx context.Context, name string) error {
 	return c.Call(ctx, "deleteMediaFile", map[string]any{"filename": name}, nil)

@@ -195,3 +195,20 @@ func TestSyncDryRunLeavesLock(t *testing.T) {
 		t.Error("the sync did not record the changed card in cardgen.lock, so the next sync would update it again")
 	}
 }
+
+// Anki on another machine cannot read the package by path: it goes in the
+// request instead, and the sync is the same.
+func TestSyncRemoteAnki(t *testing.T) {
+	srv := ankitest.StartConnect(t, ankitest.ConnectOptions{Remote: true})
+	config := shippedDeck(t)
+	p := mustSync(t, srv, config, nil)
+	if want := cardIDs(t, config); len(p.Added) != len(want) || len(srv.Snapshot(t).Notes) != len(want) {
+		t.Fatalf("added %d notes, Anki holds %d, want %d", len(p.Added), len(srv.Snapshot(t).Notes), len(want))
+	}
+	if again := mustSync(t, srv, config, nil); again.Changes() {
+		t.Errorf("second sync: %+v", again)
+	}
+	if l := leftovers(t, srv.Collection); len(l) != 0 {
+		t.Errorf("packages left in the media folder: %v", l)
+	}
+}

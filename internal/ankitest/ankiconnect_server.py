@@ -13,12 +13,13 @@ them to inspect the collection, add a note by hand and answer cards.
 
 Usage:
     python ankiconnect_server.py --collection PATH [--port 0] [--key KEY]
-        [--delay SECONDS] [--exit-on ACTION] [--deny-permission]
+        [--delay SECONDS] [--exit-on ACTION] [--deny-permission] [--remote]
 
 On start it prints one line, `listening on http://127.0.0.1:PORT`, and then
 serves until killed. --exit-on ACTION ends the process, without replying,
 right after handling ACTION, and --exit-on ACTION:before just before it (a
-server that dies in the middle of a sync).
+server that dies in the middle of a sync). --remote plays an Anki on another
+machine: storeMediaFile cannot read the client's files by path.
 """
 
 import argparse
@@ -48,10 +49,11 @@ def api(func):
 
 
 class AnkiConnect:
-    def __init__(self, col, key, deny_permission):
+    def __init__(self, col, key, deny_permission, remote):
         self.col = col
         self.key = key
         self.deny_permission = deny_permission
+        self.remote = remote
 
     # AnkiConnect.handler: key check first (requestPermission is exempt), then
     # the action by name, called with params as keyword arguments; any
@@ -122,6 +124,9 @@ class AnkiConnect:
         if data:
             media = base64.b64decode(data)
         elif path:
+            if self.remote:
+                # Not AnkiConnect: Anki on another machine, where the client's files are not.
+                raise FileNotFoundError(2, "No such file or directory", path)
             with open(path, "rb") as f:
                 media = f.read()
         else:
@@ -349,9 +354,10 @@ def main():
     p.add_argument("--delay", type=float, default=0)
     p.add_argument("--exit-on", default=None)
     p.add_argument("--deny-permission", action="store_true")
+    p.add_argument("--remote", action="store_true")
     args = p.parse_args()
     col = Collection(args.collection)
-    anki = AnkiConnect(col, args.key, args.deny_permission)
+    anki = AnkiConnect(col, args.key, args.deny_permission, args.remote)
     # One request at a time, as AnkiConnect serves them on Anki's main thread.
     server = http.server.HTTPServer(("127.0.0.1", args.port), make_handler(anki, args.delay, args.exit_on))
     print("listening on http://127.0.0.1:{}".format(server.server_address[1]), flush=True)

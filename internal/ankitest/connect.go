@@ -40,6 +40,8 @@ type ConnectOptions struct {
 	ExitOn string
 	// DenyPermission answers requestPermission with "denied".
 	DenyPermission bool
+	// Remote plays an Anki on another machine: files of this one cannot be read by path.
+	Remote bool
 }
 
 // Connect is a running AnkiConnect-protocol server.
@@ -82,6 +84,9 @@ func Launch(py string, opts ConnectOptions) (*Connect, error) {
 	}
 	if opts.DenyPermission {
 		args = append(args, "--deny-permission")
+	}
+	if opts.Remote {
+		args = append(args, "--remote")
 	}
 	cmd := exec.Command(py, args...)
 	var stderr bytes.Buffer
