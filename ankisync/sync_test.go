@@ -370,3 +370,34 @@ func TestSyncPruneAsks(t *testing.T) {
 		t.Errorf("--prune into an empty collection: %+v", p)
 	}
 }
+
+// A selection syncs its cards only; the full deck later finds them in place.
+func TestSyncSelection(t *testing.T) {
+	srv := ankitest.StartConnect(t, ankitest.ConnectOptions{})
+	config := shippedDeck(t)
+	d, err := cards.Load(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := d.Filter(cards.Filter{Topics: []string{"normalization"}})
+	var want []string
+	for _, c := range sub.Cards {
+		want = append(want, c.ID)
+	}
+	slices.Sort(want)
+	topic := func(o *ankisync.Options) { o.Filter.Topics = []string{"normalization"} }
+	p := mustSync(t, srv, config, topic)
+	if !slices.Equal(p.Added, want) {
+		t.Fatalf("--topic normalization added %v, want %v", p.Added, want)
+	}
+	r := sync(t, srv, config, func(o *ankisync.Options) { topic(o); o.Prune, o.Yes = true, true })
+	oneLine(t, r.err, "--prune needs the full deck")
+	full := mustSync(t, srv, config, nil)
+	if len(full.Unchanged) != len(want) || len(full.Added) != len(cardIDs(t, config))-len(want) {
+		t.Errorf("the full deck after the selection: %+v", full)
+	}
+	checkNoDuplicates(t, srv.Snapshot(t))
+	if again := mustSync(t, srv, config, topic); again.Changes() || again.Others != len(cardIDs(t, config))-len(want) {
+		t.Errorf("the selection again: %+v", again)
+	}
+}
