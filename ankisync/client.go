@@ -214,6 +214,13 @@ func (c *Client) DeleteMediaFile(ctx context.Context, name string) error {
 	return c.Call(ctx, "deleteMediaFile", map[string]any{"filename": name}, nil)
 }
 
+// MediaFileNames lists the media files whose names match a glob pattern.
+func (c *Client) MediaFileNames(ctx context.Context, pattern string) ([]string, error) {
+	var names []string
+	err := c.Call(ctx, "getMediaFilesNames", map[string]any{"pattern": pattern}, &names)
+	return names, err
+}
+
 // MediaDirPath is the absolute path of the media folder on Anki's machine.
 func (c *Client) MediaDirPath(ctx context.Context) (string, error) {
 	var dir string

@@ -32,6 +32,15 @@ type pkgNote struct {
 type pkgModel struct {
 	Name   string
 	Fields []string
+	CSS    string
+	// Templates are the card templates' front and back by template name.
+	Templates map[string]template
+}
+
+// template is a card template's front and back, as modelTemplates gives them.
+type template struct {
+	Front string `json:"Front"`
+	Back  string `json:"Back"`
 }
 
 // deckPackage is what the sync needs to know of an .apkg cardgen wrote.
@@ -101,6 +110,12 @@ func readCollection(path string) (p *deckPackage, err error) {
 			Name string `json:"name"`
 			Ord  int    `json:"ord"`
 		} `json:"flds"`
+		CSS   string `json:"css"`
+		Tmpls []struct {
+			Name string `json:"name"`
+			Qfmt string `json:"qfmt"`
+			Afmt string `json:"afmt"`
+		} `json:"tmpls"`
 	}
 	if err := json.Unmarshal([]byte(modelsJSON), &models); err != nil {
 		return nil, fmt.Errorf("package note types: %w", err)
@@ -120,7 +135,11 @@ func readCollection(path string) (p *deckPackage, err error) {
 		if len(fields) == 0 || fields[0] != "ID" {
 			return nil, fmt.Errorf("package note type %q has no ID first field; not a package cardgen wrote", m.Name)
 		}
-		p.Models[mid] = pkgModel{Name: m.Name, Fields: fields}
+		tmpls := map[string]template{}
+		for _, t := range m.Tmpls {
+			tmpls[t.Name] = template{Front: t.Qfmt, Back: t.Afmt}
+		}
+		p.Models[mid] = pkgModel{Name: m.Name, Fields: fields, CSS: m.CSS, Templates: tmpls}
 	}
 	rows, err := db.Query(`SELECT guid, mid, mod, flds, tags FROM notes ORDER BY id`)
 	if err != nil {

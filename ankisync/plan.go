@@ -3,6 +3,7 @@ package ankisync
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -27,6 +28,8 @@ type ankiState struct {
 	others      int // notes of the deck's note types with an ID that is no card of the package
 	retiredDeck map[int64]bool
 	reportsMod  bool
+	// noteTypes are the deck's note types Anki holds, by id.
+	noteTypes map[int64]pkgModel
 }
 
 // notesInfoBatch keeps each notesInfo request to a few megabytes.
@@ -55,7 +58,11 @@ func readAnki(ctx context.Context, c *Client, pkg *deckPackage, retiredDeck stri
 	if err := c.Multi(ctx, actions, results); err != nil {
 		return nil, err
 	}
-	st := &ankiState{byID: map[string][]ankiNote{}, retiredDeck: map[int64]bool{}}
+	noteTypes, err := readNoteTypes(ctx, c, pkg)
+	if err != nil {
+		return nil, err
+	}
+	st := &ankiState{byID: map[string][]ankiNote{}, retiredDeck: map[int64]bool{}, noteTypes: noteTypes}
 	for _, id := range retiredCards {
 		st.retiredDeck[id] = true
 	}
@@ -97,6 +104,58 @@ func readAnki(ctx context.Context, c *Client, pkg *deckPackage, retiredDeck stri
 	return st, nil
 }
 
+// readNoteTypes returns the fields, templates and styling of the package's
+// note types that Anki holds: AnkiConnect names note types, so their names
+// come first, by id.
+func readNoteTypes(ctx context.Context, c *Client, pkg *deckPackage) (map[int64]pkgModel, error) {
+	var ids map[string]int64
+	if err := c.Call(ctx, "modelNamesAndIds", nil, &ids); err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for name, id := range ids {
+		if _, ours := pkg.Models[id]; ours {
+			names[id] = name
+		}
+	}
+	mids := make([]int64, 0, len(names))
+	for id := range names {
+		mids = append(mids, id)
+	}
+	slices.Sort(mids)
+	type parts struct {
+		fields  []string
+		tmpls   map[string]template
+		styling struct {
+			CSS string `json:"css"`
+		}
+	}
+	got := make([]parts, len(mids))
+	var actions []Action
+	var results []any
+	for i, mid := range mids {
+		name := map[string]any{"modelName": names[mid]}
+		actions = append(actions, Action{"modelFieldNames", name}, Action{"modelTemplates", name}, Action{"modelStyling", name})
+		results = append(results, &got[i].fields, &got[i].tmpls, &got[i].styling)
+	}
+	out := map[int64]pkgModel{}
+	if len(actions) == 0 {
+		return out, nil
+	}
+	if err := c.Multi(ctx, actions, results); err != nil {
+		return nil, err
+	}
+	for i, mid := range mids {
+		out[mid] = pkgModel{Name: names[mid], Fields: got[i].fields, Templates: got[i].tmpls, CSS: got[i].styling.CSS}
+	}
+	return out, nil
+}
+
+// sameNoteType reports whether Anki's note type has the package's fields, templates and styling.
+func sameNoteType(a, p pkgModel) bool {
+	return slices.Equal(a.Fields, p.Fields) && a.CSS == p.CSS && maps.Equal(a.Templates, p.Templates)
+}
+
 // escapeSearch escapes text for a quoted term of Anki's search syntax.
 func escapeSearch(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, `*`, `\*`, `_`, `\_`).Replace(s)
@@ -124,13 +183,20 @@ type Plan struct {
 	Duplicates []string // card ids Anki holds more than one note for
 	// Others counts notes of the deck's note types that are no card of this deck (a user's own).
 	Others int
+	// NoteTypes names the deck's note types whose templates or styling differ
+	// from Anki's: the import updates them, unless they were edited in Anki since.
+	NoteTypes []string
 
 	move []int64 // cards to move to the retired deck
+	// importing is true when the package must be imported: something is
+	// added or updated. Otherwise the import is skipped, since even an
+	// import that changes no note marks the note types modified.
+	importing bool
 }
 
 // Changes reports whether the plan changes anything in Anki.
 func (p *Plan) Changes() bool {
-	return len(p.Added)+len(p.Updated)+len(p.Retired)+len(p.Deleted) > 0
+	return len(p.Added)+len(p.Updated)+len(p.Retired)+len(p.Deleted)+len(p.NoteTypes) > 0
 }
 
 // plan compares the package with what Anki holds. It predicts Anki's
@@ -162,6 +228,7 @@ func plan(pkg *deckPackage, st *ankiState, prune bool) *Plan {
 			p.Kept = append(p.Kept, n.ID)
 			continue
 		}
+		p.importing = p.importing || !same
 		switch {
 		case n.Retired && prune:
 			p.Deleted = append(p.Deleted, n.ID)
@@ -184,7 +251,13 @@ func plan(pkg *deckPackage, st *ankiState, prune bool) *Plan {
 			p.Updated = append(p.Updated, n.ID)
 		}
 	}
-	for _, l := range [][]string{p.Added, p.Updated, p.Retired, p.Deleted, p.Unchanged, p.Kept, p.Duplicates} {
+	for mid, m := range pkg.Models {
+		if a, ok := st.noteTypes[mid]; ok && !sameNoteType(a, m) {
+			p.NoteTypes = append(p.NoteTypes, m.Name)
+		}
+	}
+	p.importing = p.importing || len(p.Added) > 0 || len(p.NoteTypes) > 0
+	for _, l := range [][]string{p.Added, p.Updated, p.Retired, p.Deleted, p.Unchanged, p.Kept, p.Duplicates, p.NoteTypes} {
 		sort.Strings(l)
 	}
 	return p

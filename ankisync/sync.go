@@ -48,8 +48,9 @@ type Options struct {
 }
 
 // requiredActions are the AnkiConnect actions a sync uses, checked before anything changes.
-var requiredActions = []string{"version", "multi", "findNotes", "findCards", "notesInfo", "getMediaDirPath",
-	"storeMediaFile", "importPackage", "deleteMediaFile", "changeDeck", "deleteNotes"}
+var requiredActions = []string{"version", "multi", "findNotes", "findCards", "notesInfo", "modelNamesAndIds",
+	"modelFieldNames", "modelTemplates", "modelStyling", "getMediaDirPath", "getMediaFilesNames", "storeMediaFile",
+	"importPackage", "deleteMediaFile", "changeDeck", "deleteNotes"}
 
 // Run builds the selected deck and brings the Anki behind opts.URL in line with it.
 func Run(ctx context.Context, opts Options) (*Plan, error) {
@@ -126,7 +127,11 @@ func Run(ctx context.Context, opts Options) (*Plan, error) {
 
 	// Anki's own importer does the adding and updating: GUID matching, mod
 	// rules and media exactly as for File → Import.
-	if err := call(func(ctx context.Context) error { return importPackage(ctx, c, pkgPath) }); err != nil {
+	if p.importing {
+		if err := call(func(ctx context.Context) error { return importPackage(ctx, c, pkgPath) }); err != nil {
+			return nil, err
+		}
+	} else if err := call(func(ctx context.Context) error { return removePackages(ctx, c) }); err != nil {
 		return nil, err
 	}
 	if len(p.move) > 0 {
@@ -222,8 +227,7 @@ func importPackage(ctx context.Context, c *Client, path string) error {
 		return err
 	}
 	sum := sha256.Sum256(data)
-	// A stable name: a rerun after a failure replaces the file it left behind.
-	name := "cardgen-sync-" + hex.EncodeToString(sum[:8]) + ".apkg"
+	name := strings.Replace(packagePattern, "*", hex.EncodeToString(sum[:8]), 1)
 	dir, err := c.MediaDirPath(ctx)
 	if err != nil {
 		return err
@@ -244,12 +248,30 @@ func importPackage(ctx context.Context, c *Client, path string) error {
 	if err := c.ImportPackage(ctx, joinRemote(dir, stored)); err != nil {
 		if errors.As(err, &ae) {
 			// Anki's importer answered an error: its transaction left the collection as it was.
-			c.DeleteMediaFile(context.WithoutCancel(ctx), stored)
+			removePackages(context.WithoutCancel(ctx), c)
 			return fmt.Errorf("%w (nothing was imported)", err)
 		}
 		return err
 	}
-	return c.DeleteMediaFile(ctx, stored)
+	return removePackages(ctx, c)
+}
+
+// packagePattern matches the packages a sync puts into Anki's media folder.
+const packagePattern = "cardgen-sync-*.apkg"
+
+// removePackages deletes every package a sync put into Anki's media folder,
+// this one's and any an interrupted sync left behind.
+func removePackages(ctx context.Context, c *Client) error {
+	names, err := c.MediaFileNames(ctx, packagePattern)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if err := c.DeleteMediaFile(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // joinRemote joins a file name to a folder of Anki's machine, whose
@@ -338,6 +360,9 @@ func (p *Plan) write(w io.Writer, reportsMod bool) {
 	line("retired", p.Retired, true)
 	line("deleted", p.Deleted, true)
 	line("unchanged", p.Unchanged, false)
+	if len(p.NoteTypes) > 0 {
+		fmt.Fprintf(w, "  note types %d  %s (templates or styling; Anki keeps its own if edited there since)\n", len(p.NoteTypes), strings.Join(p.NoteTypes, ", "))
+	}
 	if len(p.Kept) > 0 {
 		line("kept", p.Kept, true)
 		fmt.Fprintln(w, "  (kept: changed in Anki after this build; Anki keeps its copy)")

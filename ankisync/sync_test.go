@@ -3,6 +3,7 @@ package ankisync_test
 import (
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -283,9 +284,9 @@ func mustConfig(t *testing.T, path string) *cards.Config {
 }
 
 // equalCollections compares everything the server reports: notes (with
-// mod), cards (with deck and reps) and the number of reviews.
+// mod), cards (with deck and reps), note types' mod and the number of reviews.
 func equalCollections(a, b *ankitest.ConnectCollection) bool {
-	if a.Revlog != b.Revlog || len(a.Notes) != len(b.Notes) {
+	if a.Revlog != b.Revlog || len(a.Notes) != len(b.Notes) || !maps.Equal(a.NoteTypeMods, b.NoteTypeMods) {
 		return false
 	}
 	for i := range a.Notes {
@@ -399,5 +400,29 @@ func TestSyncSelection(t *testing.T) {
 	checkNoDuplicates(t, srv.Snapshot(t))
 	if again := mustSync(t, srv, config, topic); again.Changes() || again.Others != len(cardIDs(t, config))-len(want) {
 		t.Errorf("the selection again: %+v", again)
+	}
+}
+
+// A note type's styling edited in Anki is reported; Anki's importer keeps
+// the learner's newer edit, and no note changes.
+func TestSyncNoteTypeEdited(t *testing.T) {
+	srv := ankitest.StartConnect(t, ankitest.ConnectOptions{})
+	config := shippedDeck(t)
+	mustSync(t, srv, config, nil)
+	srv.Call(t, "cardgenTestSetStyling", map[string]any{"modelName": "cv-interview (basic)", "css": ".card { color: red }"}, nil)
+	r := sync(t, srv, config, dryRun)
+	if r.err != nil || !slices.Equal(r.plan.NoteTypes, []string{"cv-interview (basic)"}) || !strings.Contains(r.out, "note types 1  cv-interview (basic)") {
+		t.Fatalf("dry run after a styling edit: %v %+v\n%s", r.err, r.plan, r.out)
+	}
+	before := srv.Snapshot(t)
+	p := mustSync(t, srv, config, nil)
+	if len(p.Added)+len(p.Updated)+len(p.Retired) != 0 {
+		t.Errorf("notes changed: %+v", p)
+	}
+	after := srv.Snapshot(t)
+	for i := range before.Notes {
+		if before.Notes[i].Mod != after.Notes[i].Mod {
+			t.Errorf("note %s changed", before.Notes[i].Fields[0])
+		}
 	}
 }

@@ -24,6 +24,7 @@ machine: storeMediaFile cannot read the client's files by path.
 
 import argparse
 import base64
+import glob
 import hashlib
 import http.server
 import json
@@ -137,6 +138,11 @@ class AnkiConnect:
             self.deleteMediaFile(filename)
         return self.col.media.write_data(filename, media)
 
+    # getMediaFilesNames: names in the media folder matching a glob pattern.
+    @api
+    def getMediaFilesNames(self, pattern="*"):
+        return [os.path.basename(p) for p in glob.glob(os.path.join(self.col.media.dir(), pattern))]
+
     # deleteMediaFile: moves the file to the media trash.
     @api
     def deleteMediaFile(self, filename):
@@ -200,6 +206,31 @@ class AnkiConnect:
             })
         return result
 
+    # modelNamesAndIds: every note type's name and id.
+    @api
+    def modelNamesAndIds(self):
+        return {m.name: int(m.id) for m in self.col.models.all_names_and_ids()}
+
+    # modelFieldNames / modelTemplates / modelStyling: a note type by name;
+    # templates as {name: {"Front": qfmt, "Back": afmt}}, styling as {"css": css}.
+    def getModel(self, modelName):
+        model = self.col.models.by_name(modelName)
+        if model is None:
+            raise Exception("model was not found: {}".format(modelName))
+        return model
+
+    @api
+    def modelFieldNames(self, modelName):
+        return [f["name"] for f in self.getModel(modelName)["flds"]]
+
+    @api
+    def modelTemplates(self, modelName):
+        return {t["name"]: {"Front": t["qfmt"], "Back": t["afmt"]} for t in self.getModel(modelName)["tmpls"]}
+
+    @api
+    def modelStyling(self, modelName):
+        return {"css": self.getModel(modelName)["css"]}
+
     # deleteNotes: Collection.remove_notes.
     @api
     def deleteNotes(self, notes):
@@ -259,7 +290,16 @@ class AnkiConnect:
             notes.append({"id": nid, "guid": guid, "mid": mid, "mod": mod, "fields": flds.split("\x1f"),
                           "tags": tags.split(), "cards": cards})
         models = {str(m.id): m.name for m in self.col.models.all_names_and_ids()}
-        return {"notes": notes, "models": models, "revlog": self.col.db.scalar("select count() from revlog")}
+        mods = {str(m["id"]): m["mod"] for m in self.col.models.all()}
+        return {"notes": notes, "models": models, "noteTypeMods": mods,
+                "revlog": self.col.db.scalar("select count() from revlog")}
+
+    # Not AnkiConnect: edits a note type's styling as the user does in Anki.
+    @api
+    def cardgenTestSetStyling(self, modelName, css):
+        model = self.getModel(modelName)
+        model["css"] = css
+        self.col.models.update_dict(model)
 
     # Not AnkiConnect: adds a note the way a user does in the Add window.
     @api

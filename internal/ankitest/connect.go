@@ -197,7 +197,9 @@ type ConnectNote struct {
 type ConnectCollection struct {
 	Notes  []ConnectNote     `json:"notes"`
 	Models map[string]string `json:"models"`
-	Revlog int               `json:"revlog"`
+	// NoteTypeMods are the note types' modification times, by id.
+	NoteTypeMods map[string]int64 `json:"noteTypeMods"`
+	Revlog       int              `json:"revlog"`
 }
 
 // Snapshot reads the collection (a test-only action of the server).
