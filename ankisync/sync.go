@@ -140,31 +140,9 @@ func Run(ctx context.Context, opts Options) (*Plan, error) {
 		}
 	}
 	if opts.Prune {
-		// What to delete is decided on what Anki holds now: a note is deleted
-		// only when it is exactly the retired note the package carries for a
-		// card the lock records as retired, under the deck's note type.
-		var after *ankiState
-		if err := call(func(ctx context.Context) (err error) { after, err = readAnki(ctx, c, pkg, retiredDeck); return err }); err != nil {
+		if err := call(func(ctx context.Context) error { return prune(ctx, c, pkg, st, retiredDeck, p) }); err != nil {
 			return nil, err
 		}
-		del := retiredNotes(pkg, after)
-		if len(del) > 0 {
-			nids := make([]int64, len(del))
-			for i, n := range del {
-				nids[i] = n.NID
-			}
-			if err := call(func(ctx context.Context) error { return c.DeleteNotes(ctx, nids) }); err != nil {
-				return nil, afterImport(err)
-			}
-		}
-		// Report what was deleted; retired notes this very import added are not news.
-		p.Deleted = nil
-		for _, n := range del {
-			if slices.ContainsFunc(st.byID[n.ID], func(a ankiNote) bool { return a.NID == n.NID }) {
-				p.Deleted = append(p.Deleted, n.ID)
-			}
-		}
-		slices.Sort(p.Deleted)
 	}
 	fmt.Fprintf(opts.Stdout, "synced %s:\n", where)
 	p.write(opts.Stdout, st.reportsMod)
@@ -175,6 +153,36 @@ func Run(ctx context.Context, opts Options) (*Plan, error) {
 		fmt.Fprintln(opts.Stdout, "synced Anki with AnkiWeb")
 	}
 	return p, nil
+}
+
+// prune deletes the retired notes, deciding on what Anki holds after the
+// import: a note goes only when it is exactly the retired note the package
+// carries for a card the lock records as retired, under the deck's note type.
+// p.Deleted becomes what was deleted of the notes Anki held before (st).
+func prune(ctx context.Context, c *Client, pkg *deckPackage, st *ankiState, retiredDeck string, p *Plan) error {
+	after, err := readAnki(ctx, c, pkg, retiredDeck)
+	if err != nil {
+		return err
+	}
+	del := retiredNotes(pkg, after)
+	if len(del) > 0 {
+		nids := make([]int64, len(del))
+		for i, n := range del {
+			nids[i] = n.NID
+		}
+		if err := c.DeleteNotes(ctx, nids); err != nil {
+			return afterImport(err)
+		}
+	}
+	// Retired notes this very import added are not news.
+	p.Deleted = nil
+	for _, n := range del {
+		if slices.ContainsFunc(st.byID[n.ID], func(a ankiNote) bool { return a.NID == n.NID }) {
+			p.Deleted = append(p.Deleted, n.ID)
+		}
+	}
+	slices.Sort(p.Deleted)
+	return nil
 }
 
 // afterImport explains an error that came once the import was done.
