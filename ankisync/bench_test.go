@@ -23,7 +23,7 @@ func BenchmarkSync10k(b *testing.B) {
 	config := filepath.Join(dir, "config.toml")
 	run := func(b *testing.B, srv *ankitest.Connect) *ankisync.Plan {
 		p, err := ankisync.Run(context.Background(), ankisync.Options{ConfigPath: config, URL: srv.URL, Timeout: 10 * time.Minute,
-			Stdout: io.Discard, Stderr: io.Discard, Epoch: time.Unix(1800000000, 0)})
+			Stdout: io.Discard, Stderr: io.Discard, Epoch: time.Unix(1790000000, 0)})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -46,7 +46,7 @@ func sync(t *testing.T, srv *ankitest.Connect, config string, edit func(*ankisyn
 	t.Helper()
 	var out bytes.Buffer
 	opts := ankisync.Options{ConfigPath: config, URL: srv.URL, Key: srv.Key, Timeout: time.Minute, Stdout: &out, Stderr: &out,
-		Epoch: time.Unix(1800000000, 0)}
+		Epoch: time.Unix(1790000000, 0)}
 	if edit != nil {
 		edit(&opts)
 	}
