@@ -236,14 +236,6 @@ class AnkiConnect:
     def deleteNotes(self, notes):
         self.col.remove_notes(notes)
 
-    # addTags: space-separated tags added to the notes.
-    @api
-    def addTags(self, notes, tags, add=True):
-        if add:
-            self.col.tags.bulk_add(notes, tags)
-        else:
-            self.col.tags.bulk_remove(notes, tags)
-
     # changeDeck: the deck is created if missing; cards leave any filtered
     # deck, then their did, mod and usn are set directly in SQL (scheduling
     # and history are untouched).
