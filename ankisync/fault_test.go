@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -184,10 +185,19 @@ func TestSyncDryRunLeavesLock(t *testing.T) {
 	lockPath := filepath.Join(filepath.Dir(config), "cardgen.lock")
 	replaceIn(t, filepath.Join(filepath.Dir(config), "cards", "normalization.toml"), "**核心**:BatchNorm", "**核心(修订)**:BatchNorm")
 	before, _ := os.ReadFile(lockPath)
+	files := func() []string {
+		m, _ := filepath.Glob(filepath.Join(filepath.Dir(config), "*"))
+		d, _ := filepath.Glob(filepath.Join(filepath.Dir(config), ".*"))
+		return append(m, d...)
+	}
+	listed := files()
 	mustSync(t, srv, config, dryRun)
 	after, _ := os.ReadFile(lockPath)
 	if string(before) != string(after) {
 		t.Error("the dry run rewrote cardgen.lock")
+	}
+	if now := files(); !slices.Equal(listed, now) {
+		t.Errorf("the dry run changed the deck's folder: %v, then %v", listed, now)
 	}
 	mustSync(t, srv, config, nil)
 	after, _ = os.ReadFile(lockPath)

@@ -178,6 +178,9 @@ func decodeFile(path string, data []byte) (*decoded, *Diagnostic) {
 	if msg, line := checkText(data); msg != "" {
 		return nil, &Diagnostic{File: path, Line: line, Severity: Error, Message: msg}
 	}
+	if msg, line := checkShape(data); msg != "" {
+		return nil, &Diagnostic{File: path, Line: line, Severity: Error, Message: msg}
+	}
 	// Files saved on Windows keep CRLF inside multi-line strings; cards never need a CR.
 	if bytes.IndexByte(data, '\r') >= 0 {
 		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
@@ -197,7 +200,7 @@ func decodeFile(path string, data []byte) (*decoded, *Diagnostic) {
 }
 
 func (l *loader) loadFile(path string, ds *Diagnostics) []parsedCard {
-	data, err := os.ReadFile(path)
+	data, err := readInput(path, MaxTopicFileBytes)
 	if err != nil {
 		ds.errorf(path, 0, "cannot read: %v", err)
 		return nil
@@ -255,8 +258,6 @@ func (l *loader) loadFile(path string, ds *Diagnostics) []parsedCard {
 	return out
 }
 
-var tagRE = regexp.MustCompile(`^[^\s"]+$`)
-
 // card builds and checks one card; the duplicate-id check is left to checkID.
 func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, cd cardDoc) parsedCard {
 	c := &Card{
@@ -287,6 +288,19 @@ func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, 
 	if c.Type == Cloze && !clozeRE.MatchString(c.Question) {
 		ds.errorf(path, keyLine("question"), "cloze card '%s' has no deletion: mark the hidden text as {{c1::…}} in the question", c.ID)
 	}
+	for _, f := range []struct{ key, text string }{{"question", c.Question}, {"answer", c.Answer}, {"extra", c.Extra}, {"source", c.Source}} {
+		if r, ok := controlIn(f.text); ok {
+			ds.errorf(path, keyLine(f.key), "card '%s': the %s contains the control character U+%04X (an escape such as \\u%04x?); Anki would split or cut the field there: remove it", c.ID, f.key, r, r)
+		}
+	}
+	if c.Type == Cloze {
+		for _, m := range clozeNumRE.FindAllStringSubmatch(c.Question, -1) {
+			if len(m[1]) > 3 || ClozeNumbers(m[0])[0] > MaxCloze {
+				ds.errorf(path, keyLine("question"), "card '%s': cloze number c%.12s is over Anki's limit of c%d; number the deletions from c1", c.ID, m[1], MaxCloze)
+				break
+			}
+		}
+	}
 	if c.Type != Cloze && strings.TrimSpace(c.Answer) == "" {
 		ds.warnf(path, keyLine("answer"), "card '%s' has no answer yet", c.ID)
 	}
@@ -301,8 +315,8 @@ func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, 
 		}
 	}
 	for _, t := range cd.Tags {
-		if !tagRE.MatchString(t) {
-			ds.errorf(path, keyLine("tags"), "tag %q of card '%s' is empty or contains a space or quote; Anki splits tags on spaces: use '-' or '::' instead", t, c.ID)
+		if why := CheckTag(t); why != "" {
+			ds.errorf(path, keyLine("tags"), "tag %q of card '%s' cannot be used: %s", t, c.ID, why)
 			continue
 		}
 		if !slices.Contains(c.Tags, t) {

@@ -261,6 +261,28 @@ func checkImported(t *testing.T, col *ankitest.Collection, cfg string, a builder
 		}
 	}
 
+	// New cards come due in set order, so a fresh import studies in that order.
+	byDue := slices.Clone(snap.Cards)
+	sort.SliceStable(byDue, func(i, j int) bool {
+		if byDue[i].Due != byDue[j].Due {
+			return byDue[i].Due < byDue[j].Due
+		}
+		return byDue[i].Ord < byDue[j].Ord
+	})
+	var studied, setOrder []string
+	for _, c := range byDue {
+		n := noteByID[c.Nid]
+		if cc, ok := in.byGUID[n.GUID]; ok && !slices.Contains(studied, cc.ID) {
+			studied = append(studied, cc.ID)
+		}
+	}
+	for _, c := range in.deck.Cards {
+		setOrder = append(setOrder, c.ID)
+	}
+	if !slices.Equal(studied, setOrder) {
+		t.Errorf("%s: new cards come due in the order\n%q\nnot the set's\n%q", a.Target, studied, setOrder)
+	}
+
 	// Media: every file of the package, each used by a note.
 	media, err := col.Media()
 	if err != nil {
@@ -666,6 +688,21 @@ func checkUpdatedNotes(t *testing.T, before, after *ankitest.Snapshot, e updateE
 	if !retired.HasTag(ankinote.RetiredTag) || !strings.Contains(strings.Join(retired.Fields, ""), "retired") {
 		t.Errorf("retired note %s: tags %q fields %q; want the %s tag and the retired banner", retired, retired.Tags, retired.Fields, ankinote.RetiredTag)
 	}
+	// Anki creates the retired subdeck the package names, but puts no card there.
+	var retiredDeck int64
+	for _, d := range after.Decks {
+		if strings.HasSuffix(d.Name, "::已删除 (retired)") {
+			retiredDeck = d.ID
+		}
+	}
+	if retiredDeck == 0 {
+		t.Errorf("no retired subdeck after the update; decks %q (docs/anki.md says Anki creates it)", after.DeckNames())
+	}
+	for _, c := range after.Cards {
+		if c.Did == retiredDeck {
+			t.Errorf("card %d of note %d is in the retired subdeck of a learner who had the note", c.ID, c.Nid)
+		}
+	}
 	moved := now[cards.GUID(ns, e.move)]
 	if slices.Equal(moved.Tags, old[moved.GUID].Tags) {
 		t.Errorf("moved note %s kept its topic tags %q", moved, moved.Tags)
@@ -798,4 +835,108 @@ func TestAnkiCheckDatabaseResetsFutureNoteTimes(t *testing.T) {
 		t.Errorf("re-import after Check Database: %s; want every note updated again", log.Counts())
 	}
 	t.Logf("Anki %s: a package from the future, after Check Database, re-imports as %s", col.Version, log.Counts())
+}
+
+// A new cloze number on a note the learner has gives a new card on
+// re-import, and the note's old cards keep their history (docs/anki.md).
+func TestAnkiNewClozeGetsItsCard(t *testing.T) {
+	ankitest.Python(t)
+	cfg := writeDeck(t)
+	runBuild(t, cfg, t1)
+	v1 := filepath.Join(t.TempDir(), "v1.apkg")
+	if err := os.WriteFile(v1, readFile(t, distPath(cfg, "cv-test.apkg")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	editFile(t, filepath.Join(filepath.Dir(cfg), "cards", "segmentation.toml"), "的 {{c2::平均值}}。", "的 {{c2::平均值}},越{{c3::大}}越好。")
+	runBuild(t, cfg, t2)
+
+	col, _ := importFresh(t, v1)
+	if _, err := col.ReviewAll(""); err != nil {
+		t.Fatal(err)
+	}
+	before, err := col.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := col.ImportPackage(distPath(cfg, "cv-test.apkg"), ankitest.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := col.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	guid := cards.GUID("cv-test", "miou-cloze")
+	if p := ankitest.CheckUpdate(before, after, ankitest.UpdateWant{Updated: []string{guid}}); len(p) > 0 {
+		t.Errorf("%s:\n%s", log.Counts(), strings.Join(p, "\n"))
+	}
+	nid := after.NoteByGUID()[guid].ID
+	var ords []int
+	for _, c := range after.Cards {
+		if c.Nid == nid {
+			ords = append(ords, c.Ord)
+		}
+	}
+	sort.Ints(ords)
+	if !slices.Equal(ords, []int{0, 1, 2}) {
+		t.Errorf("cloze note has cards %v after the update, want ords [0 1 2]", ords)
+	}
+}
+
+// The changes docs/anki.md warns about break learners as it says: a card
+// whose type changes is reported as conflicting and not updated, and a
+// changed namespace makes every note arrive a second time.
+func TestAnkiWhatBreaksLearners(t *testing.T) {
+	ankitest.Python(t)
+	for _, tc := range []struct {
+		name string
+		edit func(t *testing.T, cfg string)
+	}{
+		{"card type", func(t *testing.T, cfg string) {
+			editFile(t, filepath.Join(filepath.Dir(cfg), "cards", "detection.toml"), "id = \"nms\"\n", "id = \"nms\"\ntype = \"reversed\"\n")
+		}},
+		{"namespace", func(t *testing.T, cfg string) {
+			editFile(t, cfg, `namespace = "cv-test"`, `namespace = "cv-test-2"`)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := writeDeck(t)
+			runBuild(t, cfg, t1)
+			col, _ := importFresh(t, distPath(cfg, "cv-test.apkg"))
+			before, err := col.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.edit(t, cfg)
+			runBuild(t, cfg, t2)
+			log, err := col.ImportPackage(distPath(cfg, "cv-test.apkg"), ankitest.ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			after, err := col.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			report := strings.Join(ankitest.CheckUpdate(before, after, ankitest.UpdateWant{}), "\n")
+			switch tc.name {
+			case "card type":
+				if len(log.Conflicting) != 1 || log.Conflicting[0].Fields[0] != "nms" || len(log.Updated)+len(log.New) != 0 {
+					t.Errorf("type change: %s; want nms conflicting and nothing else", log.Counts())
+				}
+				if report != "" {
+					t.Errorf("type change altered the collection:\n%s", report)
+				}
+			case "namespace":
+				if len(log.New) != len(before.Notes) {
+					t.Errorf("namespace change: %s; want every note new", log.Counts())
+				}
+				for _, id := range []string{"roi-align", "nms", "miou-cloze"} {
+					if !strings.Contains(report, "duplicated note \""+id+"\"") {
+						t.Errorf("namespace change: report does not name %q:\n%s", id, report)
+					}
+				}
+			}
+			t.Logf("Anki %s, %s changed: %s", col.Version, tc.name, log.Counts())
+		})
+	}
 }

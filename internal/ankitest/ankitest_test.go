@@ -54,6 +54,14 @@ func TestDriverMakesExportsAndImports(t *testing.T) {
 		t.Fatalf("exported %d notes, want 2", n)
 	}
 
+	sub := filepath.Join(t.TempDir(), "sub.apkg")
+	if n, err := src.ExportPackage(sub, ankitest.ExportOptions{Deck: "Top::Sub"}); err != nil || n != 1 {
+		t.Errorf("exporting deck Top::Sub: %d notes, %v; want 1", n, err)
+	}
+	if _, err := src.ExportPackage(sub, ankitest.ExportOptions{Deck: "Nowhere"}); err == nil || !strings.Contains(err.Error(), "no deck named 'Nowhere'") {
+		t.Errorf("exporting a missing deck: %v", err)
+	}
+
 	dst := ankitest.Open(t)
 	log, err := dst.ImportPackage(pkg, ankitest.ImportOptions{})
 	if err != nil {

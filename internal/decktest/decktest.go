@@ -20,6 +20,7 @@ import (
 type Note struct {
 	ID   string // the first field: the card id
 	GUID string
+	Mod  int64 // the note's modification time, in seconds
 }
 
 // Notes extracts collection.anki2 from the package at path and returns its
@@ -59,7 +60,7 @@ func Notes(tb testing.TB, path string) []Note {
 		tb.Fatal(err)
 	}
 	defer conn.Close()
-	rows, err := conn.Query("SELECT guid, flds FROM notes")
+	rows, err := conn.Query("SELECT guid, flds, mod FROM notes")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func Notes(tb testing.TB, path string) []Note {
 	for rows.Next() {
 		var n Note
 		var flds string
-		if err := rows.Scan(&n.GUID, &flds); err != nil {
+		if err := rows.Scan(&n.GUID, &flds, &n.Mod); err != nil {
 			tb.Fatal(err)
 		}
 		n.ID = strings.SplitN(flds, "\x1f", 2)[0]
@@ -93,6 +94,12 @@ func CopyDeck(tb testing.TB, src string) string {
 // write their lock and output next to config.toml, so tests build in a copy.
 func CopyTree(tb testing.TB, src, dst string) {
 	tb.Helper()
+	copyTree(tb, src, dst, func(string) bool { return false })
+}
+
+// copyTree copies src into dst, leaving out the files skip names.
+func copyTree(tb testing.TB, src, dst string, skip func(path string) bool) {
+	tb.Helper()
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -104,6 +111,9 @@ func CopyTree(tb testing.TB, src, dst string) {
 		target := filepath.Join(dst, rel)
 		if d.IsDir() {
 			return os.MkdirAll(target, 0o755)
+		}
+		if skip(path) {
+			return nil
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -135,29 +145,8 @@ func CopyRepoDeck(tb testing.TB, root string) string {
 			tb.Fatal(err)
 		}
 	}
-	err := filepath.WalkDir(filepath.Join(root, "cards"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(root, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, 0o755)
-		case strings.HasSuffix(path, ".go"):
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
+	copyTree(tb, filepath.Join(root, "cards"), filepath.Join(dst, "cards"), func(path string) bool {
+		return strings.HasSuffix(path, ".go")
 	})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	return filepath.Join(dst, "config.toml")
 }
