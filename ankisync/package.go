@@ -26,6 +26,8 @@ type pkgNote struct {
 	Fields  []string
 	Tags    []string
 	Retired bool
+	// Deck is the deck of the note's cards in the package.
+	Deck string
 }
 
 // pkgModel is a note type of the package.
@@ -141,7 +143,18 @@ func readCollection(path string) (p *deckPackage, err error) {
 		}
 		p.Models[mid] = pkgModel{Name: m.Name, Fields: fields, CSS: m.CSS, Templates: tmpls}
 	}
-	rows, err := db.Query(`SELECT guid, mid, mod, flds, tags FROM notes ORDER BY id`)
+	var decksJSON string
+	if err := db.QueryRow(`SELECT decks FROM col`).Scan(&decksJSON); err != nil {
+		return nil, fmt.Errorf("package collection: %w", err)
+	}
+	var decks map[string]struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal([]byte(decksJSON), &decks); err != nil {
+		return nil, fmt.Errorf("package decks: %w", err)
+	}
+	rows, err := db.Query(`SELECT n.guid, n.mid, n.mod, n.flds, n.tags, (SELECT c.did FROM cards c WHERE c.nid = n.id ORDER BY c.ord LIMIT 1)
+		FROM notes n ORDER BY n.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -149,9 +162,11 @@ func readCollection(path string) (p *deckPackage, err error) {
 	for rows.Next() {
 		var n pkgNote
 		var flds, tags string
-		if err := rows.Scan(&n.GUID, &n.MID, &n.Mod, &flds, &tags); err != nil {
+		var did sql.NullInt64
+		if err := rows.Scan(&n.GUID, &n.MID, &n.Mod, &flds, &tags, &did); err != nil {
 			return nil, err
 		}
+		n.Deck = decks[strconv.FormatInt(did.Int64, 10)].Name
 		n.Fields = strings.Split(flds, "\x1f")
 		n.Tags = strings.Fields(tags)
 		n.ID = n.Fields[0]

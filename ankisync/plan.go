@@ -188,6 +188,8 @@ type Plan struct {
 	NoteTypes []string
 
 	move []int64 // cards to move to the retired deck
+	// restore are cards of a card that came back, to move out of the retired deck, by deck.
+	restore map[string][]int64
 	// importing is true when the package must be imported: something is
 	// added or updated. Otherwise the import is skipped, since even an
 	// import that changes no note marks the note types modified.
@@ -245,10 +247,25 @@ func plan(pkg *deckPackage, st *ankiState, prune bool) *Plan {
 				p.Retired = append(p.Retired, n.ID)
 				p.move = append(p.move, move...)
 			}
-		case same:
-			p.Unchanged = append(p.Unchanged, n.ID)
 		default:
-			p.Updated = append(p.Updated, n.ID)
+			// A card that came back leaves the retired deck for its own.
+			var back []int64
+			for _, c := range a.Cards {
+				if st.retiredDeck[c] {
+					back = append(back, c)
+				}
+			}
+			if len(back) > 0 && n.Deck != "" {
+				if p.restore == nil {
+					p.restore = map[string][]int64{}
+				}
+				p.restore[n.Deck] = append(p.restore[n.Deck], back...)
+			}
+			if same && len(back) == 0 {
+				p.Unchanged = append(p.Unchanged, n.ID)
+			} else {
+				p.Updated = append(p.Updated, n.ID)
+			}
 		}
 	}
 	for mid, m := range pkg.Models {

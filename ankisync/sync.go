@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -136,6 +137,11 @@ func Run(ctx context.Context, opts Options) (*Plan, error) {
 	}
 	if len(p.move) > 0 {
 		if err := call(func(ctx context.Context) error { return c.ChangeDeck(ctx, p.move, retiredDeck) }); err != nil {
+			return nil, afterImport(err)
+		}
+	}
+	for _, deck := range slices.Sorted(maps.Keys(p.restore)) {
+		if err := call(func(ctx context.Context) error { return c.ChangeDeck(ctx, p.restore[deck], deck) }); err != nil {
 			return nil, afterImport(err)
 		}
 	}

@@ -426,3 +426,41 @@ func TestSyncNoteTypeEdited(t *testing.T) {
 		}
 	}
 }
+
+// A retired card that comes back updates its note back and leaves the
+// retired deck for its topic's, with its history.
+func TestSyncRetiredCardReturns(t *testing.T) {
+	srv := ankitest.StartConnect(t, ankitest.ConnectOptions{})
+	config := shippedDeck(t)
+	file := filepath.Join(filepath.Dir(config), "cards", "segmentation.toml")
+	original, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, srv, config, nil)
+	col := srv.Snapshot(t)
+	home, cid := col.ByID("miou")[0].Cards[0].Deck, col.ByID("miou")[0].Cards[0].ID
+	srv.Call(t, "answerCards", map[string]any{"answers": []map[string]any{{"cardId": cid, "ease": 3}}}, nil)
+	removeCard(t, file, "miou")
+	mustSync(t, srv, config, nil)
+	if d := srv.Snapshot(t).ByID("miou")[0].Cards[0].Deck; !strings.HasSuffix(d, "已删除 (retired)") {
+		t.Fatalf("the retired card is in %q", d)
+	}
+	if err := os.WriteFile(file, original, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dry := mustSync(t, srv, config, dryRun)
+	back := mustSync(t, srv, config, nil)
+	samePlan(t, dry, back)
+	if !slices.Equal(back.Updated, []string{"miou"}) {
+		t.Errorf("the returning card: %+v", back)
+	}
+	n := srv.Snapshot(t).ByID("miou")
+	if len(n) != 1 || n[0].Cards[0].ID != cid || n[0].Cards[0].Deck != home || n[0].Cards[0].Reps != 1 ||
+		slices.Contains(n[0].Tags, ankinote.RetiredTag) {
+		t.Errorf("the returning card: %+v, want deck %q and its review", n, home)
+	}
+	if again := mustSync(t, srv, config, nil); again.Changes() {
+		t.Errorf("a sync after the return still changes things: %+v", again)
+	}
+}
