@@ -108,6 +108,12 @@ func CopyNoteTypesDeck(tb testing.TB) string {
 // write their lock and output next to config.toml, so tests build in a copy.
 func CopyTree(tb testing.TB, src, dst string) {
 	tb.Helper()
+	copyTree(tb, src, dst, func(string) bool { return false })
+}
+
+// copyTree copies src into dst, leaving out the files skip names.
+func copyTree(tb testing.TB, src, dst string, skip func(path string) bool) {
+	tb.Helper()
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -120,6 +126,9 @@ func CopyTree(tb testing.TB, src, dst string) {
 		if d.IsDir() {
 			return os.MkdirAll(target, 0o755)
 		}
+		if skip(path) {
+			return nil
+		}
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return err
@@ -129,4 +138,29 @@ func CopyTree(tb testing.TB, src, dst string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// CopyRepoDeck copies the repository's own deck (config.toml, cardgen.lock and
+// cards/ without Go files) from root into a new temporary folder and returns
+// the copied config.toml, so a test can build the shipped deck without
+// touching the repository.
+func CopyRepoDeck(tb testing.TB, root string) string {
+	tb.Helper()
+	dst := filepath.Join(tb.TempDir(), "deck")
+	for _, name := range []string{"config.toml", "cardgen.lock"} {
+		data, err := os.ReadFile(filepath.Join(root, name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, name), data, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	copyTree(tb, filepath.Join(root, "cards"), filepath.Join(dst, "cards"), func(path string) bool {
+		return strings.HasSuffix(path, ".go")
+	})
+	return filepath.Join(dst, "config.toml")
 }
