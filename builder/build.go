@@ -56,6 +56,10 @@ type Options struct {
 	Verbose bool
 	// Progress shows a progress bar on Stderr when the build takes long (a terminal).
 	Progress bool
+	// KeepRepository leaves the lock file and the repository's generated
+	// files as they are: the outputs follow the lock as it would be written
+	// (a dry run of `cardgen sync`).
+	KeepRepository bool
 	// LimitMemory lets the build set the process's soft memory limit from
 	// the size of the deck (see limitMemory); for a command, not a library caller.
 	LimitMemory bool
@@ -167,6 +171,9 @@ func Run(opts Options) (*Result, error) {
 	// The new lock goes to its temporary file now rather than being held
 	// through the exporters (38 MB for 100k cards); it is still renamed last.
 	var lockTmp string
+	if opts.KeepRepository {
+		lockFile.Stale = false
+	}
 	if lockFile.Stale {
 		if lockTmp, err = lock.WriteTemp(lockFile.Path, lockFile.Data); err != nil {
 			return nil, err
@@ -276,13 +283,16 @@ func Run(opts Options) (*Result, error) {
 	pending = append(pending, sums...)
 	times.since("checksums", start)
 	// Generated parts of the repository (README's question list) follow the full deck.
-	repo, err := stageRepoFiles(deck)
-	if err != nil {
-		return nil, err
+	var repo []pendingFile
+	if !opts.KeepRepository {
+		if repo, err = stageRepoFiles(deck); err != nil {
+			return nil, err
+		}
 	}
 	set := fileset.Set{Journal: journalPath(cfg.Root), Dir: outDir}
-	if checkWritable(cfg.Root) != nil && len(repo) == 0 && !lockFile.Stale {
-		// A read-only project folder: only the output folder changes, so its journal goes beside it.
+	if (opts.KeepRepository || checkWritable(cfg.Root) != nil) && len(repo) == 0 && !lockFile.Stale {
+		// A read-only project folder, or one to keep as it is: only the output
+		// folder changes, so its journal goes beside it.
 		set.Journal = outJournalPath(outDir)
 	}
 	for _, p := range pending {
@@ -343,19 +353,9 @@ func updateLock(deck *cards.Deck, html *exporters.Rendered, opts Options) (*lock
 
 // updateLockWith is updateLock with the lock file read ahead by current, when not nil.
 func updateLockWith(deck *cards.Deck, html *exporters.Rendered, opts Options, current func() (*lock.Current, error)) (*lock.Plan, error) {
-	states, noteTypes, err := apkg.LockState(deck, html)
+	states, noteTypes, err := lockStates(deck, html)
 	if err != nil {
 		return nil, err
-	}
-	// The lock also keeps each card's additional topics, so `cardgen diff` can tell moves from locks alone.
-	byID := make(map[string]*cards.Card, len(deck.Cards))
-	for _, c := range deck.Cards {
-		byID[c.ID] = c
-	}
-	for i := range states {
-		if c := byID[states[i].ID]; c != nil && len(c.Topics) > 1 {
-			states[i].Topics = c.Topics[1:]
-		}
 	}
 	now := opts.Epoch
 	if now.IsZero() && opts.Now != nil {
@@ -379,6 +379,26 @@ func updateLockWith(deck *cards.Deck, html *exporters.Rendered, opts Options, cu
 		return nil, p.OutOfDate()
 	}
 	return p, nil
+}
+
+// lockStates computes what the lock records for every card and note type
+// of the full deck, exactly as every build does.
+func lockStates(deck *cards.Deck, html *exporters.Rendered) ([]lock.CardState, map[string]string, error) {
+	states, noteTypes, err := apkg.LockState(deck, html)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The lock also keeps each card's additional topics, so `cardgen diff` can tell moves from locks alone.
+	byID := make(map[string]*cards.Card, len(deck.Cards))
+	for _, c := range deck.Cards {
+		byID[c.ID] = c
+	}
+	for i := range states {
+		if c := byID[states[i].ID]; c != nil && len(c.Topics) > 1 {
+			states[i].Topics = c.Topics[1:]
+		}
+	}
+	return states, noteTypes, nil
 }
 
 // OutputName is <deck-id>[-<target>]<ext>; the full target has no suffix.

@@ -26,7 +26,9 @@ func checkText(d *cards.Deck) cards.Diagnostics {
 	files := &fileTexts{data: map[string]string{}}
 	par.Do(len(d.Cards), func(i int) {
 		c := d.Cards[i]
-		for _, f := range []struct{ key, text string }{{"question", c.Question}, {"answer", c.Answer}, {"extra", c.Extra}} {
+		keys := c.SourceKeys()
+		for k, text := range c.Sources() {
+			f := struct{ key, text string }{keys[k], text}
 			hasMath := strings.Contains(f.text, "$")
 			if !hasMath && !cjk {
 				continue

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -18,8 +19,9 @@ import (
 
 // Note is one row of the package's notes table.
 type Note struct {
-	ID   string // the first field: the card id
+	ID   string // the first field: the card id for the built-in note types
 	GUID string
+	Mid  int64 // note type id
 	Mod  int64 // the note's modification time, in seconds
 }
 
@@ -60,7 +62,7 @@ func Notes(tb testing.TB, path string) []Note {
 		tb.Fatal(err)
 	}
 	defer conn.Close()
-	rows, err := conn.Query("SELECT guid, flds, mod FROM notes")
+	rows, err := conn.Query("SELECT guid, flds, mid, mod FROM notes")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func Notes(tb testing.TB, path string) []Note {
 	for rows.Next() {
 		var n Note
 		var flds string
-		if err := rows.Scan(&n.GUID, &flds, &n.Mod); err != nil {
+		if err := rows.Scan(&n.GUID, &flds, &n.Mid, &n.Mod); err != nil {
 			tb.Fatal(err)
 		}
 		n.ID = strings.SplitN(flds, "\x1f", 2)[0]
@@ -88,6 +90,18 @@ func CopyDeck(tb testing.TB, src string) string {
 	dst := filepath.Join(tb.TempDir(), "deck")
 	CopyTree(tb, src, dst)
 	return filepath.Join(dst, "config.toml")
+}
+
+// CopyNoteTypesDeck copies the fixture deck with declared note types
+// (testdata/notetypes: a standard type with two templates, a cloze type, card
+// guids, media and math in declared fields) and returns its config.toml.
+func CopyNoteTypesDeck(tb testing.TB) string {
+	tb.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		tb.Fatal("cannot locate the decktest package")
+	}
+	return CopyDeck(tb, filepath.Join(filepath.Dir(file), "testdata", "notetypes"))
 }
 
 // CopyTree copies the folders and regular files under src into dst; builds
