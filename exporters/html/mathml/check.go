@@ -23,18 +23,15 @@ type Problem struct {
 // with a message saying why. Warnings are constructs MathJax accepts but
 // LaTeX (pandoc's PDF route) rejects.
 func Check(src string, display bool) []Problem {
-	p := &parser{src: src, display: display}
-	for {
-		at := p.skip(p.pos)
-		t := p.next()
-		if t.kind == tokEOF {
-			break
-		}
-		if t.kind == tokCmd && slices.Contains(Unsafe, t.val) {
-			return []Problem{{Offset: at, Msg: `\` + t.val + ` is not allowed in a card: it can run script or change the page in Anki's MathJax (not allowed: \` + strings.Join(Unsafe, `, \`) + ")"}}
+	if mayBeUnsafe(src) {
+		q := &parser{src: src}
+		for at, t := q.skip(0), q.next(); t.kind != tokEOF; at, t = q.skip(q.pos), q.next() {
+			if t.kind == tokCmd && slices.Contains(Unsafe, t.val) {
+				return []Problem{{Offset: at, Msg: `\` + t.val + ` is not allowed in a card: it can run script or change the page in Anki's MathJax (not allowed: \` + strings.Join(Unsafe, `, \`) + ")"}}
+			}
 		}
 	}
-	p = &parser{src: src, display: display, check: true}
+	p := &parser{src: src, display: display, check: true}
 	if _, err := p.parseTop(); err != nil {
 		// A stray $ (one \text{…} does not hold) means the formula was
 		// closed somewhere else than its writer meant: say that first.
@@ -115,4 +112,10 @@ func (p *parser) textSpecials(raw string) {
 				Msg: "write \\" + string(raw[i]) + " for a literal " + string(raw[i]) + " in text: LaTeX reads a bare one as a macro parameter or a comment"})
 		}
 	}
+}
+
+// mayBeUnsafe reports whether src names a command of Unsafe, or a prefix of
+// one (the lexer then decides), so most formulas are not lexed twice.
+func mayBeUnsafe(src string) bool {
+	return slices.ContainsFunc(Unsafe, func(name string) bool { return strings.Contains(src, `\`+name) })
 }
