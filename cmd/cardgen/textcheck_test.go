@@ -29,6 +29,12 @@ func TestStrictTextWarnings(t *testing.T) {
 		{"half-width comma in Chinese, check off",
 			map[string]string{"cards/detection.toml": "[[cards]]\nid = \"a\"\nquestion = \"问题\"\nanswer = \"背景很多,前景很少。\"\n"},
 			0, ""},
+		{"declared note type field",
+			map[string]string{
+				"notetypes/vocab.toml": "id = 1342697561419\nname = \"Vocab\"\n\n[[fields]]\nname = \"Word\"\n\n[[fields]]\nname = \"Meaning\"\n\n[[templates]]\nname = \"R\"\nfront = \"{{Word}}\"\nback = \"{{Meaning}}\"\n",
+				"cards/detection.toml": "[[cards]]\nid = \"a\"\ntype = \"vocab\"\n[cards.fields]\nWord = \"x\"\nMeaning = '''\n含义\n$\\sigma_\\mathcal{B}$\n'''\n",
+			},
+			1, `cards/detection.toml:8: warning: card 'a' fields.Meaning: formula $\sigma_\mathcal{B}$`},
 		{"half-width marks in code and math, check on",
 			map[string]string{"config.toml": cjkConfig, "cards/detection.toml": "[[cards]]\nid = \"a\"\nquestion = \"问题\"\nanswer = '''\n代码 `中,文` 和 $中,文$：都不算。\n\n```python\nprint(\"中,文\")\n```\n'''\n"},
 			0, ""},
