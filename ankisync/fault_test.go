@@ -184,7 +184,7 @@ func TestSyncDryRunLeavesLock(t *testing.T) {
 	srv := ankitest.StartConnect(t, ankitest.ConnectOptions{})
 	config := shippedDeck(t)
 	lockPath := filepath.Join(filepath.Dir(config), "cardgen.lock")
-	replaceIn(t, filepath.Join(filepath.Dir(config), "cards", "normalization.toml"), "**核心**:BatchNorm", "**核心(修订)**:BatchNorm")
+	replaceIn(t, filepath.Join(filepath.Dir(config), "cards", "normalization.toml"), "**核心**：BatchNorm", "**核心（修订）**：BatchNorm")
 	before, _ := os.ReadFile(lockPath)
 	files := func() []string {
 		entries, err := os.ReadDir(filepath.Dir(config))

@@ -192,7 +192,7 @@ func TestSyncLifecycle(t *testing.T) {
 		"fields": map[string]string{"Question": "我自己的笔记", "Answer": "自己写的"}}, &userNote)
 
 	// 4. Edit one card, retire one, add one.
-	replaceIn(t, filepath.Join(root, "cards", "normalization.toml"), "**核心**:BatchNorm", "**核心(修订)**:BatchNorm")
+	replaceIn(t, filepath.Join(root, "cards", "normalization.toml"), "**核心**：BatchNorm", "**核心（修订）**：BatchNorm")
 	removeCard(t, filepath.Join(root, "cards", "normalization.toml"), "syncbn")
 	f, err := os.OpenFile(filepath.Join(root, "cards", "normalization.toml"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
@@ -226,7 +226,7 @@ func TestSyncLifecycle(t *testing.T) {
 			t.Errorf("%s: the answered card %d lost its history or identity: %+v", id, cid, n)
 		}
 	}
-	if bn := col.ByID("batchnorm")[0]; !strings.Contains(strings.Join(bn.Fields, ""), "核心(修订)") {
+	if bn := col.ByID("batchnorm")[0]; !strings.Contains(strings.Join(bn.Fields, ""), "核心（修订）") {
 		t.Errorf("the edited note was not updated: %.200s", bn.Fields[2])
 	}
 	retiredDeck := ankinote.RetiredDeckName(mustConfig(t, config))
@@ -306,7 +306,7 @@ func TestSyncConflictImportsNothing(t *testing.T) {
 	config := shippedDeck(t)
 	mustSync(t, srv, config, nil)
 	replaceIn(t, filepath.Join(filepath.Dir(config), "cards", "normalization.toml"), "id = \"syncbn\"\n", "id = \"syncbn\"\ntype = \"reversed\"\n")
-	replaceIn(t, filepath.Join(filepath.Dir(config), "cards", "normalization.toml"), "**核心**:BatchNorm", "**核心(修订)**:BatchNorm")
+	replaceIn(t, filepath.Join(filepath.Dir(config), "cards", "normalization.toml"), "**核心**：BatchNorm", "**核心（修订）**：BatchNorm")
 	before := srv.Snapshot(t)
 	r := sync(t, srv, config, nil)
 	if r.err == nil || !strings.Contains(r.err.Error(), "syncbn (Anki: cv-interview (basic), deck: cv-interview (basic and reversed))") {
