@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/cjkpunct"
@@ -48,7 +49,8 @@ func checkText(d *cards.Deck) cards.Diagnostics {
 			}
 			locate := files.locator(c, f.key, f.text)
 			for _, p := range problems {
-				per[i] = append(per[i], cards.Diagnostic{File: c.File, Line: locate(p.offset), Severity: p.severity,
+				line, col := locate(p.offset)
+				per[i] = append(per[i], cards.Diagnostic{File: c.File, Line: line, Col: col, Severity: p.severity,
 					Message: fmt.Sprintf("card '%s' %s: %s", c.ID, f.key, p.msg)})
 			}
 		}
@@ -131,11 +133,12 @@ func (ft *fileTexts) text(path string) string {
 	return s
 }
 
-// locator returns the function giving the file line of a byte offset in
-// card c's field key. A value written as is (a literal string, or a basic
-// string without escapes) is found in the file and the line is exact;
-// otherwise lines are counted from the key's line.
-func (ft *fileTexts) locator(c *cards.Card, key, value string) func(int) int {
+// locator returns the function giving the file line and column (in
+// characters) of a byte offset in card c's field key. A value written as is
+// (a literal string, or a basic string without escapes) is found in the
+// file and the place is exact; otherwise lines are counted from the key's
+// line and the column is left out.
+func (ft *fileTexts) locator(c *cards.Card, key, value string) func(int) (line, col int) {
 	keyLine := c.LineOf(key)
 	src := ft.text(c.File)
 	start := 0
@@ -148,7 +151,11 @@ func (ft *fileTexts) locator(c *cards.Card, key, value string) func(int) int {
 	}
 	if i := strings.Index(src[start:], value); i >= 0 && value != "" {
 		base := start + i
-		return func(off int) int { return 1 + strings.Count(src[:base+off], "\n") }
+		return func(off int) (int, int) {
+			at := base + off
+			lineStart := strings.LastIndexByte(src[:at], '\n') + 1
+			return 1 + strings.Count(src[:at], "\n"), 1 + utf8.RuneCountInString(src[lineStart:at])
+		}
 	}
-	return func(off int) int { return keyLine + strings.Count(value[:min(off, len(value))], "\n") }
+	return func(off int) (int, int) { return keyLine + strings.Count(value[:min(off, len(value))], "\n"), 0 }
 }
