@@ -74,6 +74,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		newTopics(cfg, stdout, stderr),
 		newBuild(cfg, stderr),
 		newDiff(stdout),
+		newImport(stdout),
 		newVersion(stdout),
 	)
 	return root
