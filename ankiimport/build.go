@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -112,6 +113,9 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 		slug := slugOf(nt.Name, 40)
 		if slug == "" {
 			slug = hashID("nt", nt.Name)
+		}
+		if slug == "basic" || slug == "reversed" || slug == "cloze" {
+			slug = "anki-" + slug // Anki's stock types keep their data, not cardgen's built-in name
 		}
 		slug, _ = typeSlugs.take(slug)
 		declared[id] = &DeclaredType{Slug: slug, noteType: nt}
@@ -304,7 +308,7 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 			}
 			// The id: cardgen's own, else a slug of the sort field.
 			if _, ok := builtins[n.Mid]; !ok || !cards.IsSlug(c.ID) {
-				sortText := plainText(n.Fields[min(max(nt.SortField, 0), len(n.Fields)-1)])
+				sortText := clozeText(plainText(n.Fields[min(max(nt.SortField, 0), len(n.Fields)-1)]))
 				c.ID = slugOf(sortText, 48)
 				if c.ID == "" {
 					c.ID = hashID("n", plainText(n.Fields[0]))
@@ -471,3 +475,8 @@ func recoverTopics(keys []string, votes func(key string) map[string]int) map[str
 	}
 	return out
 }
+
+var clozeMarkRE = regexp.MustCompile(`\{\{c[0-9]+::(.*?)(::[^}]*)?\}\}`)
+
+// clozeText is cloze text with its deletions shown, for ids.
+func clozeText(s string) string { return clozeMarkRE.ReplaceAllString(s, "$1") }
