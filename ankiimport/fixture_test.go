@@ -289,3 +289,15 @@ func sampleDeck() fxCollection {
 		media: map[string][]byte{"iou fig.png": png1, "neko.mp3": []byte("ID3 not really an mp3")},
 	}
 }
+
+func writeSQLiteRaw(t testing.TB, path, script string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(script); err != nil {
+		t.Fatal(err)
+	}
+}
