@@ -115,3 +115,49 @@ func CopyTree(tb testing.TB, src, dst string) {
 		tb.Fatal(err)
 	}
 }
+
+// CopyRepoDeck copies the repository's own deck (config.toml, cardgen.lock and
+// cards/ without Go files) from root into a new temporary folder and returns
+// the copied config.toml, so a test can build the shipped deck without
+// touching the repository.
+func CopyRepoDeck(tb testing.TB, root string) string {
+	tb.Helper()
+	dst := filepath.Join(tb.TempDir(), "deck")
+	for _, name := range []string{"config.toml", "cardgen.lock"} {
+		data, err := os.ReadFile(filepath.Join(root, name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, name), data, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	err := filepath.WalkDir(filepath.Join(root, "cards"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(target, 0o755)
+		case strings.HasSuffix(path, ".go"):
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return filepath.Join(dst, "config.toml")
+}
