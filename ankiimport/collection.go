@@ -12,8 +12,20 @@ import (
 
 	"google.golang.org/protobuf/encoding/protowire"
 
-	_ "github.com/mattn/go-sqlite3" // the SQLite driver
+	"github.com/mattn/go-sqlite3"
 )
+
+// driverName is go-sqlite3 with the "unicase" collation Anki's schema 18
+// declares on names; without it SQLite cannot plan queries on those tables.
+const driverName = "sqlite3_anki"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		return c.RegisterCollation("unicase", func(a, b string) int {
+			return strings.Compare(strings.ToLower(a), strings.ToLower(b))
+		})
+	}})
+}
 
 // collection is what the importer needs of an Anki collection.
 type collection struct {
@@ -63,7 +75,7 @@ func (p *pkg) readCollection(tmpDir string) (*collection, error) {
 	}
 	defer os.Remove(dst)
 	where := p.path + ": " + name
-	db, err := sql.Open("sqlite3", "file:"+dst+"?mode=ro&_query_only=1")
+	db, err := sql.Open(driverName, "file:"+dst+"?mode=ro&_query_only=1")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", where, err)
 	}
