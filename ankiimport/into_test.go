@@ -1,0 +1,74 @@
+package ankiimport
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestIntoAddsCards(t *testing.T) {
+	cfg := copyDeck(t, "../builder/testdata/repro")
+	root := filepath.Dir(cfg)
+	before := readTree(t, root)
+	res, err := Run(Options{File: samplePackage(t), Into: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Plan.Namespace != "repro" {
+		t.Errorf("namespace = %q, want the project's", res.Plan.Namespace)
+	}
+	after := readTree(t, root)
+	for name, data := range before {
+		if name != "config.toml" && after[name] != data {
+			t.Errorf("%s changed", name)
+		}
+	}
+	// The topic the project has gets a file of its own; the new ones theirs.
+	for _, want := range []string{"cards/detection-imported.toml", "cards/detection-anchors.toml", "cards/words.toml", "notetypes/word.toml", "notetypes/anki-basic.toml"} {
+		if _, ok := after[filepath.FromSlash(want)]; !ok && !strings.HasPrefix(want, "notetypes/word") {
+			t.Errorf("%s not written; files: %v", want, sortedKeys(after))
+		}
+	}
+	if !strings.HasPrefix(after[filepath.Join("cards", "detection-imported.toml")], "topic = 'detection'\n") {
+		t.Errorf("detection-imported.toml does not name its topic:\n%s", after[filepath.Join("cards", "detection-imported.toml")])
+	}
+	conf := after["config.toml"]
+	if !strings.HasPrefix(conf, before["config.toml"][:strings.Index(before["config.toml"], "[deck]\n")+len("[deck]\n")]+"notetypes = \"notetypes\"\n") {
+		t.Errorf("config.toml has no notetypes key after [deck]:\n%s", conf)
+	}
+	if !strings.Contains(conf, "[[topics]]\nid = 'detection-anchors'\nname = 'Detection / Anchors'\n") || strings.Count(conf, "id = 'detection'") != 0 {
+		t.Errorf("config.toml topics:\n%s", conf)
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(root, ".cardgen-*")); len(leftovers) > 0 {
+		t.Errorf("temp files left: %v", leftovers)
+	}
+}
+
+// Importing a deck's own package into it clashes on every id and GUID,
+// each named with both places; nothing is written.
+func TestIntoRefusesClashes(t *testing.T) {
+	cfg := copyDeck(t, "../builder/testdata/repro")
+	apkg := buildAPKG(t, cfg)
+	root := filepath.Dir(cfg)
+	before := readTree(t, root)
+	_, err := Run(Options{File: apkg, Into: cfg})
+	if err == nil {
+		t.Fatal("the import succeeded")
+	}
+	msg := err.Error()
+	for _, want := range []string{`has card id "`, `which card "`, "detection.toml:", "has the GUID of card"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	after := readTree(t, root)
+	for name, data := range after {
+		if before[name] != data && !strings.HasPrefix(name, "dist") && name != "cardgen.lock" {
+			t.Errorf("%s changed", name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "cards", "detection-imported.toml")); err == nil {
+		t.Error("a file was written")
+	}
+}
