@@ -82,9 +82,18 @@ func (fx fxCollection) writeSQLite(t testing.TB, path string, ver int) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}()
 	exec := func(q string, args ...any) {
 		t.Helper()
-		if _, err := db.Exec(q, args...); err != nil {
+		if _, err := tx.Exec(q, args...); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}

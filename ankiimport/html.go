@@ -275,14 +275,17 @@ func setAttr(n *nethtml.Node, key, val string) {
 	n.Attr = append(n.Attr, nethtml.Attribute{Key: key, Val: val})
 }
 
-var tagRE = regexp.MustCompile(`<[^>]*>`)
+var (
+	tagRE         = regexp.MustCompile(`<[^>]*>`)
+	styleScriptRE = regexp.MustCompile(`(?is)<(style|script)[^>]*>.*?</(style|script)>`)
+)
 
 func stripTags(s string) string { return tagRE.ReplaceAllString(s, "") }
 
 // plainText is a field's text without markup, for ids and messages.
 func plainText(field string) string {
 	s := soundRE.ReplaceAllString(field, " ")
-	s = regexp.MustCompile(`(?is)<(style|script)[^>]*>.*?</(style|script)>`).ReplaceAllString(s, " ")
+	s = styleScriptRE.ReplaceAllString(s, " ")
 	s = tagRE.ReplaceAllString(s, " ")
 	s = html.UnescapeString(s)
 	return strings.Join(strings.Fields(s), " ")

@@ -191,7 +191,10 @@ func (u uniqueIDs) take(id string) (string, bool) {
 	}
 }
 
-var safeFileRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$`)
+var (
+	safeFileRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$`)
+	extRE      = regexp.MustCompile(`^\.[a-z0-9]{1,8}$`)
+)
 
 // mediaName is the file name a package media file gets in cards/media:
 // the same when it is a plain name, else a slug with a hash of the original.
@@ -200,7 +203,7 @@ func mediaName(name string) string {
 		return name
 	}
 	ext := strings.ToLower(path.Ext(name))
-	if !regexp.MustCompile(`^\.[a-z0-9]{1,8}$`).MatchString(ext) {
+	if !extRE.MatchString(ext) {
 		ext = ""
 	}
 	stem := slugOf(strings.TrimSuffix(name, path.Ext(name)), 40)

@@ -7,7 +7,10 @@ import (
 	"strings"
 )
 
-var bareKeyRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var (
+	bareKeyRE   = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	hexEscapeRE = regexp.MustCompile(`\\x([0-9a-f]{2})`)
+)
 
 // tomlKey quotes a key when it is not bare (field names may be Chinese or hold spaces).
 func tomlKey(k string) string {
@@ -56,7 +59,7 @@ func tomlString(s string) string {
 func tomlBasic(s string) string {
 	q := strconv.QuoteToGraphic(s)
 	// strconv escapes as Go does; TOML knows \uXXXX and \UXXXXXXXX but not \x.
-	return regexp.MustCompile(`\\x([0-9a-f]{2})`).ReplaceAllString(q, `\u00$1`)
+	return hexEscapeRE.ReplaceAllString(q, `\u00$1`)
 }
 
 func hasControl(s string, multiline bool) bool {
