@@ -25,6 +25,8 @@ type planInput struct {
 	// IntoNamespace is the namespace of the project imported into, if any.
 	IntoNamespace string
 	HasMedia      func(name string) bool
+	// TemplateMedia are the package's media names that start with "_".
+	TemplateMedia []string
 }
 
 // buildPlan maps the collection onto cardgen's model and reports every
@@ -105,6 +107,9 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 			continue
 		}
 		if b, ok := recognise(nt); ok {
+			if in.IntoNamespace != "" && b.namespace != in.IntoNamespace {
+				warn("note type %q belongs to namespace %q, the project to %q: its notes get the project's note type and their GUIDs as guid keys; learners' notes of it will not update (Anki: \"note type changed\")", nt.Name, b.namespace, in.IntoNamespace)
+			}
 			builtins[id] = b
 			namespaces[b.namespace] = true
 			p.NoteTypeMods[string(b.kind)] = max(p.NoteTypeMods[string(b.kind)], nt.Mod)
@@ -377,6 +382,16 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 	for _, id := range ntIDs {
 		if dt := declared[id]; dt != nil {
 			p.NoteTypes = append(p.NoteTypes, dt)
+			// Templates and CSS may use media of their own, which Anki names with a leading "_".
+			text := dt.CSS
+			for _, tp := range dt.Templates {
+				text += tp.Front + tp.Back
+			}
+			for _, name := range in.TemplateMedia {
+				if strings.Contains(text, name) {
+					media[name] = true
+				}
+			}
 		}
 	}
 	// Media: every file a note references, plus template assets ("_" names).

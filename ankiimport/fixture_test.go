@@ -276,7 +276,7 @@ func sampleDeck() fxCollection {
 	cloze := fxNoteType{id: 1700000000002, name: "Cloze", cloze: true, fields: []string{"Text", "Back Extra"}, mod: 1700000200,
 		css: ".cloze { font-weight: bold; }", templates: []template{{"Cloze", "{{cloze:Text}}", "{{cloze:Text}}<br>{{Back Extra}}"}}}
 	word := fxNoteType{id: 1700000000003, name: "日语单词", fields: []string{"Word", "Reading", "Meaning", "Audio"}, mod: 1700000300,
-		css: ".word { font-size: 40px; }", templates: []template{
+		css: "@font-face { font-family: kana; src: url(_kana.woff); }\n.word { font-size: 40px; }", templates: []template{
 			{"Recognition", `<div class="word">{{Word}}</div>`, "{{FrontSide}}<hr id=answer>{{Reading}}<br>{{Meaning}}{{Audio}}"},
 			{"Recall", "{{Meaning}}", "{{FrontSide}}<hr id=answer>{{Word}}"},
 		}}
@@ -295,7 +295,7 @@ func sampleDeck() fxCollection {
 			{id: 1600000000005, guid: "wordGUID002", mid: word.id, mod: 1650000005, tags: "jlpt::n5", deck: 12, due: 5,
 				fields: []string{"犬", "いぬ", "dog", ""}},
 		},
-		media: map[string][]byte{"iou fig.png": png1, "neko.mp3": []byte("ID3 not really an mp3")},
+		media: map[string][]byte{"iou fig.png": png1, "neko.mp3": []byte("ID3 not really an mp3"), "_kana.woff": []byte("wOFF"), "unused.png": png1},
 	}
 }
 

@@ -87,6 +87,11 @@ func Run(opts Options) (*Result, error) {
 		return nil, append(probs, err.Error())
 	}
 	in.HasMedia = func(name string) bool { return p.mediaFile(name) != nil }
+	for _, name := range sortedKeys(p.media) {
+		if strings.HasPrefix(name, "_") {
+			in.TemplateMedia = append(in.TemplateMedia, name)
+		}
+	}
 	plan, more := buildPlan(col, in)
 	probs = append(probs, more...)
 	if len(probs) > 0 {

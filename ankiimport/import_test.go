@@ -146,7 +146,7 @@ func checkSampleProject(t *testing.T, dir string, res *Result) {
 		t.Fatalf("note types: %v", nts)
 	}
 	word := readTOML(t, filepath.Join(dir, "notetypes", words[0]["type"].(string)+".toml"))
-	if word["id"] != int64(1700000000003) || word["name"] != "日语单词" || word["kind"] != "standard" || word["sort_field"] != "Word" || word["css"] != ".word { font-size: 40px; }" {
+	if word["id"] != int64(1700000000003) || word["name"] != "日语单词" || word["kind"] != "standard" || word["sort_field"] != "Word" || word["css"] != "@font-face { font-family: kana; src: url(_kana.woff); }\n.word { font-size: 40px; }" {
 		t.Errorf("word note type = %v", word)
 	}
 	if tm := word["templates"].([]map[string]any); len(tm) != 2 || tm[1]["front"] != "{{Meaning}}" {
@@ -155,9 +155,9 @@ func checkSampleProject(t *testing.T, dir string, res *Result) {
 	if c := readTOML(t, filepath.Join(dir, "notetypes", "anki-cloze.toml")); c["kind"] != "cloze" {
 		t.Errorf("cloze kind = %v", c["kind"])
 	}
-	// Media: extracted under safe names.
+	// Media: what notes and templates use, under safe names; not the unused file.
 	media, _ := filepath.Glob(filepath.Join(dir, "cards", "media", "*"))
-	if len(media) != 2 {
+	if len(media) != 3 || !strings.HasSuffix(media[0], "_kana.woff") {
 		t.Fatalf("media = %v", media)
 	}
 	for _, m := range media {

@@ -192,7 +192,7 @@ func (u uniqueIDs) take(id string) (string, bool) {
 }
 
 var (
-	safeFileRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$`)
+	safeFileRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,100}$`)
 	extRE      = regexp.MustCompile(`^\.[a-z0-9]{1,8}$`)
 )
 
