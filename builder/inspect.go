@@ -10,6 +10,7 @@ import (
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
+	"github.com/cardgen/cardgen/exporters/ankinote"
 	"github.com/cardgen/cardgen/exporters/render"
 )
 
@@ -62,6 +63,7 @@ func prepare(configPath string, po prepareOptions, stderr io.Writer) (*cards.Dec
 	}
 	if deck != nil {
 		ds = append(ds, deck.Config.CheckFormats(append(Formats(), planned...))...)
+		ds = append(ds, ankinote.CheckIDs(deck.Config)...)
 	}
 	var html *exporters.Rendered
 	if deck != nil && (po.render || po.check) {
@@ -175,7 +177,7 @@ func List(opts ListOptions) error {
 	if opts.JSON {
 		items := make([]ListItem, 0, len(sel.Cards))
 		for _, c := range sel.Cards {
-			items = append(items, ListItem{ID: c.ID, GUID: deck.GUID(c), Type: string(c.Type), Topic: c.Topic,
+			items = append(items, ListItem{ID: c.ID, GUID: ankinote.GUID(deck.Config.Deck.Namespace, c), Type: string(c.Type), Topic: c.Topic,
 				Topics: c.Topics, Tags: nonNil(c.Tags), Source: c.Source, Question: c.Question, File: c.File, Line: c.Line})
 		}
 		enc := json.NewEncoder(opts.Stdout)

@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"html"
 	"io"
 	"os"
@@ -60,6 +61,21 @@ func For(cfg *cards.Config, t cards.Type) NoteType {
 	return nt
 }
 
+// CheckIDs reports a declared note type whose id is one of the built-in
+// types' ids: Anki matches note types by id, so the two would overwrite each other.
+func CheckIDs(cfg *cards.Config) cards.Diagnostics {
+	var ds cards.Diagnostics
+	for _, nt := range cfg.NoteTypes {
+		for _, t := range cards.Types {
+			if b := For(cfg, t); b.ID == nt.ID {
+				ds = append(ds, cards.Diagnostic{File: nt.File, Line: nt.LineOf("id"), Severity: cards.Error,
+					Message: fmt.Sprintf("note type id %d is the id of the built-in note type '%s' (%s); choose another id", nt.ID, b.Name, t)})
+			}
+		}
+	}
+	return ds
+}
+
 // All returns the deck's note types in a stable order.
 func All(cfg *cards.Config) []NoteType {
 	out := make([]NoteType, len(cards.Types))
@@ -73,6 +89,17 @@ func All(cfg *cards.Config) []NoteType {
 // format summary recommends (§2.5); it is not subject to the timestamp rule.
 func noteTypeID(namespace string, t cards.Type) int64 {
 	return 1<<30 + int64(hash64(namespace+":notetype:"+string(t))%(1<<30))
+}
+
+// GUID is the one rule for a note's identity, used by every output keyed by
+// GUID (the package, the Anki CSV, the lock, list and diff): the card's own
+// guid when it has one (a note brought from Anki), else the GUID derived from
+// the namespace and the card id.
+func GUID(namespace string, c *cards.Card) string {
+	if c.GUID != "" {
+		return c.GUID
+	}
+	return cards.GUID(namespace, c.ID)
 }
 
 // DeckID derives a stable deck id from the deck's full name.

@@ -56,7 +56,7 @@ func (Anki) Export(w io.Writer, in *exporters.Input) error {
 			strings.Join(ankinote.Tags(c), " "),
 			ankinote.DeckName(cfg, c.Topic),
 			strconv.FormatInt(ankinote.For(cfg, c.Type).ID, 10),
-			in.Deck.GUID(c),
+			ankinote.GUID(cfg.Deck.Namespace, c),
 		)
 		if err := writeRecord(w, ankiSep, "\n", row); err != nil {
 			return err
