@@ -124,6 +124,7 @@ func TestImportAnkiExports(t *testing.T) {
 			if len(guids) != 5 {
 				t.Errorf("%d notes imported, want 5", len(guids))
 			}
+			validates(t, opts.Dir)
 			files := readTree(t, opts.Dir)
 			if reference == nil {
 				reference = files

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/cardgen/cardgen/cards"
 )
 
 func importFixture(t *testing.T, f pkgFormat, ext string) (string, *Result) {
@@ -51,6 +53,7 @@ func TestImportEveryFormat(t *testing.T) {
 	}{{"anki2", fmtLegacy1, ".apkg"}, {"anki21", fmtLegacy2, ".apkg"}, {"anki21b", fmtLatest, ".apkg"}, {"colpkg", fmtLatest, ".colpkg"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir, res := importFixture(t, tc.f, tc.ext)
+			validates(t, dir)
 			files := readTree(t, dir)
 			if first == nil {
 				first = files
@@ -172,5 +175,15 @@ func checkSampleProject(t *testing.T, dir string, res *Result) {
 	}
 	if res.Plan.CardMods["what-is-iou"] != 1650000001 || res.Plan.NoteTypeMods["anki-basic"] != 1700000100 {
 		t.Errorf("mods = %v %v", res.Plan.CardMods, res.Plan.NoteTypeMods)
+	}
+}
+
+// validates checks that an imported project loads without an error or a
+// warning, as `cardgen validate --strict` does.
+func validates(t *testing.T, dir string) {
+	t.Helper()
+	deck, ds := cards.Load(filepath.Join(dir, "config.toml"))
+	if err := ds.Err(true); err != nil || deck == nil {
+		t.Errorf("the imported project does not validate: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cardgen/cardgen/cards"
+	"github.com/cardgen/cardgen/exporters/ankinote"
 )
 
 // taken lists the card ids, GUIDs and note type slugs a project already uses.
@@ -201,5 +202,5 @@ func replaceFile(path string, data []byte) error {
 
 // cardGUID is the GUID a project's card gets in its package.
 func cardGUID(cfg *cards.Config, c *cards.Card) string {
-	return cards.GUID(cfg.Deck.Namespace, c.ID)
+	return ankinote.GUID(cfg.Deck.Namespace, c)
 }

@@ -40,6 +40,7 @@ func TestIntoAddsCards(t *testing.T) {
 	if !strings.Contains(conf, "[[topics]]\nid = 'detection-anchors'\nname = 'Detection / Anchors'\n") || strings.Count(conf, "id = 'detection'") != 0 {
 		t.Errorf("config.toml topics:\n%s", conf)
 	}
+	validates(t, root)
 	if leftovers, _ := filepath.Glob(filepath.Join(root, ".cardgen-*")); len(leftovers) > 0 {
 		t.Errorf("temp files left: %v", leftovers)
 	}

@@ -85,6 +85,7 @@ func TestMapFoldsIntoBuiltIn(t *testing.T) {
 			t.Errorf("%s is still declared", nt.Name)
 		}
 	}
+	validates(t, dir)
 	data, _ := os.ReadFile(filepath.Join(dir, "cards", "detection.toml"))
 	for _, want := range []string{"id = 'what-is-iou'\nguid = 'a1B2c3D4e5'", "question = 'What is **IoU**?'", "answer = '''\nIntersection over union"} {
 		if !strings.Contains(string(data), want) {
