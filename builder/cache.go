@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -240,7 +241,7 @@ const (
 	htmlKind  = "html"
 	checkKind = "check"
 	// renderFormat changes whenever the encoding below does.
-	renderFormat = 1
+	renderFormat = 2
 )
 
 // fileGroup is the cards of one topic file, by index in the deck.
@@ -272,8 +273,11 @@ func renderDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (
 	stripped := make([]exporters.Stripped, len(d.Cards))
 	err := fillDeck(d, c, htmlKind, done,
 		func(dec *cachefmt.Decoder, i int) {
-			f := exporters.Fields{Question: dec.Str(), Answer: dec.Str(), Extra: dec.Str()}
-			s := exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+			f := exporters.Fields{Question: dec.Str(), Answer: dec.Str(), Extra: dec.Str(), Values: dec.Strs()}
+			if len(f.Values) == 0 {
+				f.Values = nil
+			}
+			s := decodeStripped(dec)
 			if i >= 0 {
 				fields[i], stripped[i] = f, s
 			}
@@ -287,9 +291,8 @@ func renderDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (
 			e.Str(f.Question)
 			e.Str(f.Answer)
 			e.Str(f.Extra)
-			for _, ss := range s {
-				e.Strs(ss)
-			}
+			e.Strs(f.Values)
+			encodeStripped(e, s)
 		})
 	if err != nil {
 		return nil, err
@@ -307,7 +310,7 @@ func checkDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (c
 	stripped := make([]exporters.Stripped, len(d.Cards))
 	err := fillDeck(d, c, checkKind, done,
 		func(dec *cachefmt.Decoder, i int) {
-			s := exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+			s := decodeStripped(dec)
 			if i >= 0 {
 				stripped[i] = s
 			}
@@ -328,9 +331,18 @@ func checkDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (c
 }
 
 func encodeStripped(e *cachefmt.Encoder, s exporters.Stripped) {
+	e.Uint(uint64(len(s)))
 	for _, ss := range s {
 		e.Strs(ss)
 	}
+}
+
+func decodeStripped(dec *cachefmt.Decoder) exporters.Stripped {
+	s := make(exporters.Stripped, dec.Count())
+	for i := range s {
+		s[i] = dec.Strs()
+	}
+	return s
 }
 
 func storeChecks(d *cards.Deck, c *Cache, stripped []exporters.Stripped) {
@@ -466,10 +478,14 @@ func readGroup(d *cards.Deck, b []byte, grp fileGroup, hashes []string, have []b
 	return len(got) == len(grp.cards)
 }
 
-// sourceHash identifies what a card's rendering depends on: its Markdown.
+// sourceHash identifies what a card's rendering depends on: its Markdown
+// (and, for a declared note type, which fields it has).
 func sourceHash(c *cards.Card) string {
 	h := sha256.New()
-	for _, s := range []string{c.Question, c.Answer, c.Extra} {
+	if c.NoteType != nil {
+		h.Write([]byte(c.NoteType.Slug + "\x00" + strings.Join(c.NoteType.FieldNames(), "\x1f") + "\x00"))
+	}
+	for _, s := range c.Sources() {
 		var n [8]byte
 		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
 		h.Write(n[:])

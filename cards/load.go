@@ -318,6 +318,9 @@ func (l *loader) card(path string, i, line, end int, idx *tomlIndex, primary str
 	if _, given := c.KeyLines["guid"]; given && !guidRE.MatchString(c.GUID) {
 		ds.errorf(path, keyLine("guid"), "guid %q of card '%s' is not an Anki GUID: use 1 to 64 printable ASCII characters without spaces, as Anki shows it", c.GUID, c.ID)
 	}
+	if cd.Fields != nil {
+		fieldLines(c, idx, end)
+	}
 	c.NoteType = l.cfg.NoteType(string(c.Type))
 	switch {
 	case c.NoteType != nil:
@@ -325,10 +328,9 @@ func (l *loader) card(path string, i, line, end int, idx *tomlIndex, primary str
 	case !slices.Contains(Types, c.Type):
 		ds.errorf(path, keyLine("type"), "%s", l.cfg.unknownType(cd.Type))
 	default:
-		if _, given := c.KeyLines["fields"]; given || cd.Fields != nil {
+		if cd.Fields != nil {
 			ds.errorf(path, keyLine("fields"), "card '%s' is of the built-in type '%s', which has no fields table: write question, answer and extra, or set type to a declared note type", c.ID, c.Type)
-		}
-		if strings.TrimSpace(c.Question) == "" {
+		} else if strings.TrimSpace(c.Question) == "" {
 			ds.errorf(path, keyLine("question"), "card '%s' has an empty question", c.ID)
 		}
 		if c.Type == Cloze && !clozeRE.MatchString(c.Question) {
@@ -377,18 +379,26 @@ func (l *loader) card(path string, i, line, end int, idx *tomlIndex, primary str
 // (so never the 0x1f field separator).
 var guidRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
 
+// fieldLines records the line of the card's fields table and of each of its
+// keys. [cards.fields] is a table of its own in the index: its keys are the
+// ones between this card's header and the next card's (end, 0 for none).
+func fieldLines(c *Card, idx *tomlIndex, end int) {
+	in := func(line int) bool { return line > c.Line && (end == 0 || line < end) }
+	for _, h := range idx.headers {
+		if h.name == "cards.fields" && in(h.line) && c.KeyLines["fields"] == 0 {
+			c.KeyLines["fields"] = h.line
+		}
+	}
+	for _, k := range idx.keys {
+		if k.table == "cards.fields" && in(k.line) && c.KeyLines["fields."+k.name] == 0 {
+			c.KeyLines["fields."+k.name] = k.line
+		}
+	}
+}
+
 // declaredFields checks a card of a declared note type and sets its field values.
 func (l *loader) declaredFields(c *Card, cd cardDoc, idx *tomlIndex, end int, ds *Diagnostics) {
 	nt, path := c.NoteType, c.File
-	// [cards.fields] is a table of its own in the index: its keys are the
-	// ones between this card's header and the next card's.
-	for _, k := range idx.keys {
-		if k.table == "cards.fields" && k.line > c.Line && (end == 0 || k.line < end) {
-			if _, seen := c.KeyLines["fields."+k.name]; !seen {
-				c.KeyLines["fields."+k.name] = k.line
-			}
-		}
-	}
 	for _, key := range []string{"question", "answer", "extra", "source"} {
 		if _, given := c.KeyLines[key]; given {
 			ds.errorf(path, c.LineOf(key), "card '%s' is of note type '%s', which takes its content in a fields table, not '%s': write fields = { %s = \"…\" } (fields: %s)",

@@ -69,6 +69,17 @@ type Fields struct {
 	Question string
 	Answer   string
 	Extra    string
+	// Values are a declared note type's fields rendered, in its order; nil
+	// for the built-in types.
+	Values []string
+}
+
+// fieldsOf assembles rendered sources (in cards.Card.Sources order).
+func fieldsOf(c *cards.Card, h []string) Fields {
+	if c.NoteType != nil {
+		return Fields{Values: h}
+	}
+	return Fields{Question: h[0], Answer: h[1], Extra: h[2]}
 }
 
 // Rendered holds the HTML of every card, rendered once and shared by all exporters.
@@ -105,36 +116,33 @@ func NewRendered(cs []*cards.Card, fields []Fields, stripped []Stripped) *Render
 	return res
 }
 
-// Stripped lists what the sanitizer removed from a card's question, answer
-// and extra, e.g. "<script>" or "onclick on <b>".
-type Stripped [3][]string
-
-// fieldKeys name a card's Markdown fields, in Stripped order.
-var fieldKeys = [3]string{"question", "answer", "extra"}
-
-func sources(c *cards.Card) [3]string { return [3]string{c.Question, c.Answer, c.Extra} }
+// Stripped lists what the sanitizer removed from each Markdown field of a
+// card (cards.Card.Sources order), e.g. "<script>" or "onclick on <b>".
+type Stripped [][]string
 
 // RenderCard renders the Markdown fields of c.
 func RenderCard(r *render.Renderer, c *cards.Card) (Fields, Stripped, error) {
-	var h [3]string
-	var s Stripped
-	for i, src := range sources(c) {
+	src := c.Sources()
+	h := make([]string, len(src))
+	s := make(Stripped, len(src))
+	for i, text := range src {
 		var err error
-		if h[i], s[i], err = r.Render(src); err != nil {
-			return Fields{}, Stripped{}, err
+		if h[i], s[i], err = r.Render(text); err != nil {
+			return Fields{}, nil, err
 		}
 	}
-	return Fields{Question: h[0], Answer: h[1], Extra: h[2]}, s, nil
+	return fieldsOf(c, h), s, nil
 }
 
 // CheckCard returns what RenderCard reports as stripped from c, rendering
 // only the fields that could lose markup (render.Renderer.Stripped).
 func CheckCard(r *render.Renderer, c *cards.Card) (Stripped, error) {
-	var s Stripped
-	for i, src := range sources(c) {
+	src := c.Sources()
+	s := make(Stripped, len(src))
+	for i, text := range src {
 		var err error
-		if s[i], err = r.Stripped(src); err != nil {
-			return Stripped{}, err
+		if s[i], err = r.Stripped(text); err != nil {
+			return nil, err
 		}
 	}
 	return s, nil
@@ -148,11 +156,12 @@ func CardError(c *cards.Card, err error) error {
 // Warnings are the diagnostics for what was stripped from c, one per field.
 func (s Stripped) Warnings(c *cards.Card) cards.Diagnostics {
 	var warns cards.Diagnostics
+	keys := c.SourceKeys()
 	for i, stripped := range s {
-		if len(stripped) > 0 {
-			key := fieldKeys[i]
+		if len(stripped) > 0 && i < len(keys) {
+			key := keys[i]
 			warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Warning,
-				Message: fmt.Sprintf("card '%s': unsafe HTML removed from the %s: %s", c.ID, key, strings.Join(stripped, ", "))})
+				Message: fmt.Sprintf("card '%s': unsafe HTML removed from the %s: %s", c.ID, strings.TrimPrefix(key, "fields."), strings.Join(stripped, ", "))})
 		}
 	}
 	return warns

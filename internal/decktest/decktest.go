@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -87,6 +88,18 @@ func CopyDeck(tb testing.TB, src string) string {
 	dst := filepath.Join(tb.TempDir(), "deck")
 	CopyTree(tb, src, dst)
 	return filepath.Join(dst, "config.toml")
+}
+
+// CopyNoteTypesDeck copies the fixture deck with declared note types
+// (testdata/notetypes: a standard type with two templates, a cloze type, card
+// guids, media and math in declared fields) and returns its config.toml.
+func CopyNoteTypesDeck(tb testing.TB) string {
+	tb.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		tb.Fatal("cannot locate the decktest package")
+	}
+	return CopyDeck(tb, filepath.Join(filepath.Dir(file), "testdata", "notetypes"))
 }
 
 // CopyTree copies the folders and regular files under src into dst; builds
