@@ -292,19 +292,9 @@ func updateLock(deck *cards.Deck, html *exporters.Rendered, opts Options) (*lock
 
 // updateLockWith is updateLock with the lock file read ahead by current, when not nil.
 func updateLockWith(deck *cards.Deck, html *exporters.Rendered, opts Options, current func() (*lock.Current, error)) (*lock.Plan, error) {
-	states, noteTypes, err := apkg.LockState(deck, html)
+	states, noteTypes, err := lockStates(deck, html)
 	if err != nil {
 		return nil, err
-	}
-	// The lock also keeps each card's additional topics, so `cardgen diff` can tell moves from locks alone.
-	byID := make(map[string]*cards.Card, len(deck.Cards))
-	for _, c := range deck.Cards {
-		byID[c.ID] = c
-	}
-	for i := range states {
-		if c := byID[states[i].ID]; c != nil && len(c.Topics) > 1 {
-			states[i].Topics = c.Topics[1:]
-		}
 	}
 	now := opts.Epoch
 	if now.IsZero() && opts.Now != nil {
@@ -328,6 +318,26 @@ func updateLockWith(deck *cards.Deck, html *exporters.Rendered, opts Options, cu
 		return nil, p.OutOfDate()
 	}
 	return p, nil
+}
+
+// lockStates computes what the lock records for every card and note type
+// of the full deck, exactly as every build does.
+func lockStates(deck *cards.Deck, html *exporters.Rendered) ([]lock.CardState, map[string]string, error) {
+	states, noteTypes, err := apkg.LockState(deck, html)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The lock also keeps each card's additional topics, so `cardgen diff` can tell moves from locks alone.
+	byID := make(map[string]*cards.Card, len(deck.Cards))
+	for _, c := range deck.Cards {
+		byID[c.ID] = c
+	}
+	for i := range states {
+		if c := byID[states[i].ID]; c != nil && len(c.Topics) > 1 {
+			states[i].Topics = c.Topics[1:]
+		}
+	}
+	return states, noteTypes, nil
 }
 
 // OutputName is <deck-id>[-<target>]<ext>; the full target has no suffix.

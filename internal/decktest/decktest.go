@@ -19,8 +19,10 @@ import (
 
 // Note is one row of the package's notes table.
 type Note struct {
-	ID   string // the first field: the card id
+	ID   string // the first field: the card id for the built-in note types
 	GUID string
+	Mid  int64 // note type id
+	Mod  int64 // seconds
 }
 
 // Notes extracts collection.anki2 from the package at path and returns its
@@ -60,7 +62,7 @@ func Notes(tb testing.TB, path string) []Note {
 		tb.Fatal(err)
 	}
 	defer conn.Close()
-	rows, err := conn.Query("SELECT guid, flds FROM notes")
+	rows, err := conn.Query("SELECT guid, flds, mid, mod FROM notes")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func Notes(tb testing.TB, path string) []Note {
 	for rows.Next() {
 		var n Note
 		var flds string
-		if err := rows.Scan(&n.GUID, &flds); err != nil {
+		if err := rows.Scan(&n.GUID, &flds, &n.Mid, &n.Mod); err != nil {
 			tb.Fatal(err)
 		}
 		n.ID = strings.SplitN(flds, "\x1f", 2)[0]
