@@ -110,9 +110,9 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 			if in.IntoNamespace != "" && b.namespace != in.IntoNamespace {
 				warn("note type %q belongs to namespace %q, the project to %q: its notes get the project's note type and their GUIDs as guid keys; learners' notes of it will not update (Anki: \"note type changed\")", nt.Name, b.namespace, in.IntoNamespace)
 			}
+			// Built-in note types are cardgen's: their lock entries follow the build.
 			builtins[id] = b
 			namespaces[b.namespace] = true
-			p.NoteTypeMods[string(b.kind)] = max(p.NoteTypeMods[string(b.kind)], nt.Mod)
 			continue
 		}
 		slug := slugOf(nt.Name, 40)
@@ -124,7 +124,11 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 		}
 		slug, _ = typeSlugs.take(slug)
 		declared[id] = &DeclaredType{Slug: slug, noteType: nt}
-		p.NoteTypeMods[slug] = nt.Mod
+		// Anki's stock note types may have no time (0); the lock then uses the
+		// build time, and Anki rewrites the note type with the same content.
+		if nt.Mod > 0 {
+			p.NoteTypeMods[slug] = nt.Mod
+		}
 	}
 	for _, name := range sortedKeys(in.Maps) {
 		if !in.Maps[name].used {
@@ -372,7 +376,9 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 			if (c.Type == string(cards.Basic) || c.Type == string(cards.Reversed)) && strings.TrimSpace(c.Answer) == "" {
 				warn("card %q has an empty answer: `cardgen validate --strict` will fail until it has one", c.ID)
 			}
-			p.CardMods[c.ID] = n.Mod
+			if n.Mod > 0 {
+				p.CardMods[c.ID] = n.Mod
+			}
 			topic.Cards = append(topic.Cards, c)
 		}
 	}

@@ -5,13 +5,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/cardgen/cardgen/builder"
 )
 
 func TestIntoAddsCards(t *testing.T) {
 	cfg := copyDeck(t, "../builder/testdata/repro")
 	root := filepath.Dir(cfg)
 	before := readTree(t, root)
-	res, err := Run(Options{File: samplePackage(t), Into: root})
+	res, err := Run(Options{File: samplePackage(t), Into: root, SeedLock: builder.SeedLock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,6 +44,11 @@ func TestIntoAddsCards(t *testing.T) {
 		t.Errorf("config.toml topics:\n%s", conf)
 	}
 	validates(t, root)
+	// The lock holds the notes' times: a locked build accepts the project.
+	notes := packageNotes(t, buildAt(t, cfg, time.Unix(1790086400, 0), true))
+	if n := notes["a1B2c3D4e5"]; n.Mod != 1650000001 {
+		t.Errorf("imported note: mod %d, want the package's 1650000001", n.Mod)
+	}
 	if leftovers, _ := filepath.Glob(filepath.Join(root, ".cardgen-*")); len(leftovers) > 0 {
 		t.Errorf("temp files left: %v", leftovers)
 	}

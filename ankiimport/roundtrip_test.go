@@ -49,10 +49,15 @@ func copyDeck(t *testing.T, root string) string {
 
 // buildAPKG builds the full deck's package and returns its path.
 func buildAPKG(t *testing.T, cfg string) string {
+	return buildAt(t, cfg, time.Unix(1790000000, 0), false)
+}
+
+// buildAt builds the full deck's package with the given build time.
+func buildAt(t *testing.T, cfg string, epoch time.Time, locked bool) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "dist")
 	res, err := builder.Run(builder.Options{ConfigPath: cfg, OutDir: out, Formats: []string{"apkg"}, Target: "all",
-		Epoch: time.Unix(1790000000, 0), Stderr: io.Discard, Quiet: true})
+		Epoch: epoch, Locked: locked, Stderr: io.Discard, Quiet: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +73,7 @@ func buildAPKG(t *testing.T, cfg string) string {
 type pkgNote struct {
 	GUID   string
 	Mid    int64
+	Mod    int64
 	Fields string
 	Tags   string
 }
@@ -94,7 +100,7 @@ func packageNotes(t *testing.T, apkg string) map[string]pkgNote {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	rows, err := conn.Query("SELECT guid, mid, flds, tags FROM notes")
+	rows, err := conn.Query("SELECT guid, mid, mod, flds, tags FROM notes")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +108,7 @@ func packageNotes(t *testing.T, apkg string) map[string]pkgNote {
 	out := map[string]pkgNote{}
 	for rows.Next() {
 		var n pkgNote
-		if err := rows.Scan(&n.GUID, &n.Mid, &n.Fields, &n.Tags); err != nil {
+		if err := rows.Scan(&n.GUID, &n.Mid, &n.Mod, &n.Fields, &n.Tags); err != nil {
 			t.Fatal(err)
 		}
 		out[n.GUID] = n
@@ -111,8 +117,8 @@ func packageNotes(t *testing.T, apkg string) map[string]pkgNote {
 }
 
 // The shipped deck (and a small one with an image): build, import into a
-// new folder with no flags, build again: the same notes (GUIDs, note type
-// ids, rendered fields and tags) and the same media.
+// new folder with no flags, build again (--locked, a day later): the same
+// notes (GUIDs, note type ids, times, rendered fields and tags) and the same media.
 func TestShippedDeckRoundTrip(t *testing.T) {
 	for _, tc := range []struct{ name, root, namespace string }{
 		{"shipped", "..", "cv-interview"},
@@ -121,7 +127,7 @@ func TestShippedDeckRoundTrip(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			first := buildAPKG(t, copyDeck(t, tc.root))
 			dir := filepath.Join(t.TempDir(), "imported")
-			res, err := Run(Options{File: first, Dir: dir})
+			res, err := Run(Options{File: first, Dir: dir, SeedLock: builder.SeedLock})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -131,7 +137,7 @@ func TestShippedDeckRoundTrip(t *testing.T) {
 			if len(res.Plan.Warnings) > 0 {
 				t.Errorf("warnings: %v", res.Plan.Warnings)
 			}
-			second := buildAPKG(t, filepath.Join(dir, "config.toml"))
+			second := buildAt(t, filepath.Join(dir, "config.toml"), time.Unix(1790086400, 0), true)
 			want, got := packageNotes(t, first), packageNotes(t, second)
 			if len(want) == 0 {
 				t.Fatal("the deck built no notes")

@@ -6,11 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cardgen/cardgen/ankiimport"
+	"github.com/cardgen/cardgen/builder"
 )
-
-// seedLock writes a new project's lock with the notes' own times; nil
-// leaves the lock to the first build.
-var seedLock func(configPath string, cardMods, noteTypeMods map[string]int64) error
 
 func newImport(stdout io.Writer) *cobra.Command {
 	opts := ankiimport.Options{Stdout: stdout}
@@ -30,7 +27,7 @@ func newImport(stdout io.Writer) *cobra.Command {
 			if len(args) == 2 {
 				opts.Dir = args[1]
 			}
-			opts.SeedLock = seedLock
+			opts.SeedLock = builder.SeedLock
 			_, err := ankiimport.Run(opts)
 			return err
 		},
