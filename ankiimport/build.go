@@ -27,6 +27,8 @@ type planInput struct {
 	HasMedia      func(name string) bool
 	// TemplateMedia are the package's media names that start with "_".
 	TemplateMedia []string
+	// MediaCount is the number of media files in the package.
+	MediaCount int
 }
 
 // buildPlan maps the collection onto cardgen's model and reports every
@@ -104,6 +106,9 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 			continue
 		}
 		if usedTypes[id] == 0 {
+			if _, own := recognise(nt); !own && in.Deck == "" {
+				warn("note type %q has no notes; it is not written", nt.Name)
+			}
 			continue
 		}
 		if b, ok := recognise(nt); ok {
@@ -407,6 +412,9 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 			continue
 		}
 		p.Media[name] = mediaName(name)
+	}
+	if in.MediaCount > len(p.Media) && in.Deck == "" {
+		warn("%d media files of the package are used by no imported note or note type; they are left out", in.MediaCount-len(p.Media))
 	}
 	return p, probs
 }

@@ -205,3 +205,29 @@ func TestHostileDeclaredSize(t *testing.T) {
 	os.WriteFile(apkg, buf.Bytes(), 0o644)
 	hostileRun(t, apkg, "declares 2.0 GiB")
 }
+
+// With --into, a hostile package leaves the project exactly as it was.
+func TestHostileInto(t *testing.T) {
+	cfg := copyDeck(t, "../builder/testdata/repro")
+	root := filepath.Dir(cfg)
+	before := readTree(t, root)
+	entries := legacyEntries(t)
+	m, _ := json.Marshal(map[string]string{"0": "../cards/detection.toml"})
+	entries["media"] = m
+	entries["0"] = []byte("overwritten")
+	apkg := filepath.Join(t.TempDir(), "bad.apkg")
+	writeZip(t, apkg, entries)
+	_, err := Run(Options{File: apkg, Into: root})
+	if err == nil || !strings.Contains(err.Error(), "the media map names") {
+		t.Fatalf("err = %v", err)
+	}
+	after := readTree(t, root)
+	if len(after) != len(before) {
+		t.Errorf("files: %d → %d", len(before), len(after))
+	}
+	for name, data := range before {
+		if after[name] != data {
+			t.Errorf("%s changed", name)
+		}
+	}
+}

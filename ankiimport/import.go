@@ -87,6 +87,7 @@ func Run(opts Options) (*Result, error) {
 		return nil, append(probs, err.Error())
 	}
 	in.HasMedia = func(name string) bool { return p.mediaFile(name) != nil }
+	in.MediaCount = len(p.media)
 	for _, name := range sortedKeys(p.media) {
 		if strings.HasPrefix(name, "_") {
 			in.TemplateMedia = append(in.TemplateMedia, name)

@@ -170,7 +170,7 @@ func checkSampleProject(t *testing.T, dir string, res *Result) {
 		}
 	}
 	// Warnings: the inline HTML of the cloze's extra.
-	if !strings.Contains(strings.Join(res.Plan.Warnings, "\n"), "kept as inline HTML") {
+	if w := strings.Join(res.Plan.Warnings, "\n"); !strings.Contains(w, "kept as inline HTML") || !strings.Contains(w, "1 media files of the package are used by no imported note") {
 		t.Errorf("warnings = %v", res.Plan.Warnings)
 	}
 	if res.Plan.CardMods["what-is-iou"] != 1650000001 || res.Plan.NoteTypeMods["anki-basic"] != 1700000100 {

@@ -151,3 +151,15 @@ func TestDuplicateSortFields(t *testing.T) {
 		t.Errorf("warnings = %v", res.Plan.Warnings)
 	}
 }
+
+func TestNamespaceFlag(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "p")
+	res, err := Run(Options{File: samplePackage(t), Dir: dir, Namespace: "my-vision"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "config.toml"))
+	if res.Plan.Namespace != "my-vision" || !strings.Contains(string(data), "namespace = 'my-vision'") {
+		t.Errorf("namespace %q, config:\n%s", res.Plan.Namespace, data)
+	}
+}
