@@ -184,6 +184,7 @@ func checkAnkiProject(t *testing.T, dir string, files map[string]string) {
 		"Audio = '[sound:neko.mp3]'",
 		"tags = ['jlpt::n5']",
 		"tags = ['iou', 'metric']",
+		"id = 'softmax-sums-to-one'",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the cards lack %q:\n%s", want, all)

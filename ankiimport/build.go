@@ -323,7 +323,11 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 			// The id: cardgen's own, else a slug of the sort field.
 			if _, ok := builtins[n.Mid]; !ok || !cards.IsSlug(c.ID) {
 				sortText := clozeText(plainText(n.Fields[min(max(nt.SortField, 0), len(n.Fields)-1)]))
-				c.ID = slugOf(sortText, 48)
+				// Formulas make poor ids: "softmax-sums-to-one", not "softmax-p-i-e-z-i-…".
+				c.ID = slugOf(mathlessText(sortText), 48)
+				if c.ID == "" {
+					c.ID = slugOf(sortText, 48)
+				}
 				if c.ID == "" {
 					c.ID = hashID("n", plainText(n.Fields[0]))
 				}
@@ -509,3 +513,8 @@ var clozeMarkRE = regexp.MustCompile(`\{\{c[0-9]+::(.*?)(::[^}]*)?\}\}`)
 
 // clozeText is cloze text with its deletions shown, for ids.
 func clozeText(s string) string { return clozeMarkRE.ReplaceAllString(s, "$1") }
+
+// mathlessText is text without its MathJax formulas.
+func mathlessText(s string) string {
+	return mathInlineRE.ReplaceAllString(mathDisplayRE.ReplaceAllString(s, " "), " ")
+}
