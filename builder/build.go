@@ -478,7 +478,13 @@ func writeTempSum(dir string, write func(io.Writer) error) (path, sum string, er
 
 // EpochFromEnv reads SOURCE_DATE_EPOCH (seconds since 1970, UTC); zero when unset.
 func EpochFromEnv() (time.Time, error) {
-	v := os.Getenv("SOURCE_DATE_EPOCH")
+	return epochFrom(os.Getenv("SOURCE_DATE_EPOCH"), time.Now())
+}
+
+// futureSlack is how far SOURCE_DATE_EPOCH may lie ahead of the clock (skew).
+const futureSlack = time.Hour
+
+func epochFrom(v string, now time.Time) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
@@ -486,7 +492,14 @@ func EpochFromEnv() (time.Time, error) {
 	if err != nil || n < 0 {
 		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", v)
 	}
-	return time.Unix(n, 0).UTC(), nil
+	t := time.Unix(n, 0).UTC()
+	// Notes would carry a future mod, which Anki's Check Database resets to
+	// the present, and every later import would then update them again.
+	if t.After(now.Add(futureSlack)) {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%s (%s) is in the future; Anki would update every note it changes again on each import (docs/anki.md); use the last commit's time",
+			v, t.Format(time.RFC3339))
+	}
+	return t, nil
 }
 
 // readLockAhead starts reading and parsing the lock file of the config at

@@ -371,3 +371,40 @@ func TemplateRefs(tmpl string) []TemplateRef {
 func (c *Config) unknownType(name string) string {
 	return fmt.Sprintf("unknown card type '%s'%s", name, didYouMean(name, c.TypeNames()))
 }
+
+// IsCloze reports whether the card hides {{cN::…}} deletions: a built-in
+// cloze card, or a card of a declared cloze note type.
+func (c *Card) IsCloze() bool {
+	return c.Type == Cloze || c.NoteType != nil && c.NoteType.Cloze
+}
+
+// QuestionField is the field of a declared note type's card that the reading
+// outputs show as its question: the first cloze field of a cloze type, the
+// first field otherwise.
+func (c *Card) QuestionField() int {
+	if nt := c.NoteType; nt != nil && nt.Cloze && len(nt.clozeFields) > 0 {
+		return nt.FieldIndex(nt.clozeFields[0])
+	}
+	return 0
+}
+
+// Shown is the card as the reading outputs (Markdown, HTML, spreadsheet CSV)
+// show it: question, answer and extra Markdown. A built-in card shows its
+// own; a card of a declared note type shows its question field
+// (QuestionField) as the question, and every other non-empty field, in
+// order, as a section of the answer that starts with the field's name in bold.
+func (c *Card) Shown() (question, answer, extra string) {
+	if c.NoteType == nil {
+		return c.Question, c.Answer, c.Extra
+	}
+	q := c.QuestionField()
+	var parts []string
+	for i, f := range c.NoteType.Fields {
+		if v := strings.TrimSpace(c.Fields[i]); i != q && v != "" {
+			parts = append(parts, "**"+markdownEscaper.Replace(f.Name)+"**\n\n"+v)
+		}
+	}
+	return c.Fields[q], strings.Join(parts, "\n\n"), ""
+}
+
+var markdownEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "#", `\#`, "$", `\$`)

@@ -4,6 +4,7 @@ package exporters
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"strings"
 	"time"
@@ -72,6 +73,29 @@ type Fields struct {
 	// Values are a declared note type's fields rendered, in its order; nil
 	// for the built-in types.
 	Values []string
+}
+
+// Shown is f as the reading outputs show card c, in HTML: what
+// cards.Card.Shown gives in Markdown. A built-in card's fields are as they
+// are; a declared note type's question field is the question, and every
+// other non-empty field a section of the answer headed by its name in bold.
+func Shown(c *cards.Card, f Fields) Fields {
+	if c.NoteType == nil {
+		return f
+	}
+	q := c.QuestionField()
+	var answer strings.Builder
+	for i, fld := range c.NoteType.Fields {
+		if i == q || i >= len(f.Values) || strings.TrimSpace(c.Fields[i]) == "" {
+			continue
+		}
+		if answer.Len() > 0 {
+			answer.WriteByte('\n')
+		}
+		answer.WriteString("<p><strong>" + html.EscapeString(fld.Name) + "</strong></p>\n")
+		answer.WriteString(strings.TrimSuffix(f.Values[i], "\n"))
+	}
+	return Fields{Question: f.Values[q], Answer: answer.String()}
 }
 
 // fieldsOf assembles rendered sources (in cards.Card.Sources order).

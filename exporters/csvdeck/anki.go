@@ -84,9 +84,9 @@ func ankiLayout(cfg *cards.Config, cs []*cards.Card) layout {
 		l.fields = max(l.fields, len(nt.Fields))
 	}
 	var used []ankinote.NoteType
-	for _, t := range cards.Types {
-		if slices.ContainsFunc(cs, func(c *cards.Card) bool { return c.Type == t }) {
-			used = append(used, ankinote.For(cfg, t))
+	for _, nt := range all {
+		if slices.ContainsFunc(cs, func(c *cards.Card) bool { return c.Type == nt.Kind }) {
+			used = append(used, nt)
 		}
 	}
 	if len(used) == 1 {

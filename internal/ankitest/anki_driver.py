@@ -67,17 +67,21 @@ class Driver:
     # --- import ---------------------------------------------------------
 
     def import_package(self, req):
+        # Unset options keep what Anki's import dialog starts with.
         defaults = self.col._backend.get_import_anki_package_presets()
+
+        def option(name):
+            return req[name] if name in req else getattr(defaults, name)
+
+        def condition(name):
+            return UPDATE_CONDITIONS[req[name]] if name in req else getattr(defaults, name)
+
         opts = ImportAnkiPackageOptions(
-            merge_notetypes=req.get("merge_notetypes", defaults.merge_notetypes),
-            with_scheduling=req.get("with_scheduling", defaults.with_scheduling),
-            with_deck_configs=req.get("with_deck_configs", defaults.with_deck_configs),
-            update_notes=UPDATE_CONDITIONS[req.get("update_notes", "if_newer")]
-            if "update_notes" in req
-            else defaults.update_notes,
-            update_notetypes=UPDATE_CONDITIONS[req.get("update_notetypes", "if_newer")]
-            if "update_notetypes" in req
-            else defaults.update_notetypes,
+            merge_notetypes=option("merge_notetypes"),
+            with_scheduling=option("with_scheduling"),
+            with_deck_configs=option("with_deck_configs"),
+            update_notes=condition("update_notes"),
+            update_notetypes=condition("update_notetypes"),
         )
         out = self.col.import_anki_package(
             ImportAnkiPackageRequest(package_path=req["path"], options=opts)
@@ -115,7 +119,10 @@ class Driver:
 
         limit = None
         if req.get("deck"):
-            limit = DeckIdLimit(self.col.decks.id_for_name(req["deck"]))
+            did = self.col.decks.id_for_name(req["deck"])
+            if did is None:
+                raise ValueError("no deck named %r" % req["deck"])
+            limit = DeckIdLimit(did)
         count = self.col.export_anki_package(
             out_path=req["path"],
             options=ExportAnkiPackageOptions(
@@ -159,7 +166,7 @@ class Driver:
     def review_all(self, req):
         """Answers every card the scheduler offers until none is left."""
         rating = RATINGS[req.get("rating", "easy")]
-        limit = req.get("daily_limit", 100000)
+        limit = req.get("daily_limit", 9999)  # the most Anki allows
         for conf in self.col.decks.all_config():
             conf["new"]["perDay"] = limit
             conf["rev"]["perDay"] = limit

@@ -1,8 +1,10 @@
 package ankitest_test
 
 import (
+	"archive/zip"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,6 +52,14 @@ func TestDriverMakesExportsAndImports(t *testing.T) {
 	}
 	if n != 2 {
 		t.Fatalf("exported %d notes, want 2", n)
+	}
+
+	sub := filepath.Join(t.TempDir(), "sub.apkg")
+	if n, err := src.ExportPackage(sub, ankitest.ExportOptions{Deck: "Top::Sub"}); err != nil || n != 1 {
+		t.Errorf("exporting deck Top::Sub: %d notes, %v; want 1", n, err)
+	}
+	if _, err := src.ExportPackage(sub, ankitest.ExportOptions{Deck: "Nowhere"}); err == nil || !strings.Contains(err.Error(), "no deck named 'Nowhere'") {
+		t.Errorf("exporting a missing deck: %v", err)
 	}
 
 	dst := ankitest.Open(t)
@@ -122,4 +132,90 @@ func TestDriverReportsAnkisErrors(t *testing.T) {
 		t.Fatalf("the driver did not survive an error: %v", err)
 	}
 	t.Logf("Anki said: %v", ae)
+}
+
+// The rendering check finds each kind of broken card it looks for.
+func TestCheckRenderingFindsBrokenCards(t *testing.T) {
+	col := ankitest.Open(t)
+	if _, err := col.AddNotetype(ankitest.Notetype{
+		Name: "QA", Fields: []string{"Front", "Back"},
+		Templates: []ankitest.Template{{Name: "Card 1", Qfmt: "{{Front}}", Afmt: "{{FrontSide}}<hr id=answer>{{Back}}"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := col.AddNotetype(ankitest.Notetype{
+		Name: "Gap", Cloze: true, Fields: []string{"Text"},
+		Templates: []ankitest.Template{{Name: "Cloze", Qfmt: "{{cloze:Text}}", Afmt: "{{cloze:Text}}"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := col.AddNotes(
+		ankitest.NewNote{Notetype: "QA", Fields: []string{"fine", `an \(x\) and \[y\]`}},
+		ankitest.NewNote{Notetype: "QA", Fields: []string{"literal {{braces}}", "ok"}},
+		ankitest.NewNote{Notetype: "QA", Fields: []string{`<img src="missing.png">`, "ok"}},
+		ankitest.NewNote{Notetype: "QA", Fields: []string{"dollar $x^2$ math", `open \( only`}},
+		ankitest.NewNote{Notetype: "QA", Fields: []string{"<b> </b>", "x"}},
+		ankitest.NewNote{Notetype: "Gap", Fields: []string{"{{c1::一}} {{c2::二}}"}},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The second deletion goes; its card stays, with nothing hidden on its front.
+	if err := col.UpdateNote(ids[len(ids)-1], []string{"{{c1::一}} 二"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := col.CheckRendering()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rep.Problems, "\n")
+	for _, want := range []string{
+		`of "literal {{braces}}"`,
+		`<img src="missing.png"> on the front names no media file`,
+		`math "$x^2$" on the front is in $ delimiters`,
+		`of "dollar $x^2$ math" (guid`,
+		"unbalanced math delimiters on the back",
+		"empty front",
+		`cloze card`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+	t.Logf("report:\n%s", got)
+	if strings.Contains(got, `"fine"`) {
+		t.Errorf("a good card is reported:\n%s", got)
+	}
+	if rep.Cards != 7 || rep.Cloze != 2 {
+		t.Errorf("rendered %d cards, %d cloze; want 7 and 2", rep.Cards, rep.Cloze)
+	}
+}
+
+// Exporting the whole collection (.colpkg) writes Anki's current layout, and
+// the driver reopens the collection afterwards.
+func TestDriverExportsCollection(t *testing.T) {
+	col := ankitest.Open(t)
+	if _, err := col.AddNotes(ankitest.NewNote{Notetype: "Basic", Fields: []string{"正面", "背面"}}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "all.colpkg")
+	if err := col.ExportCollection(out, false); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	if !slices.Contains(names, "collection.anki21b") || !slices.Contains(names, "meta") {
+		t.Errorf(".colpkg entries %q; want collection.anki21b and meta", names)
+	}
+	notes, err := col.Notes()
+	if err != nil || len(notes) != 1 {
+		t.Errorf("after the export the collection holds %d notes (%v), want 1", len(notes), err)
+	}
 }

@@ -392,9 +392,17 @@ func (c *Collection) AddNotes(notes ...NewNote) ([]int64, error) {
 	return out.IDs, nil
 }
 
-// UpdateNote replaces a note's fields and tags as a learner's edit would.
+// UpdateNote replaces a note's fields and tags as a learner's edit would;
+// nil leaves them as they are.
 func (c *Collection) UpdateNote(id int64, fields, tags []string) error {
-	return c.call("update_note", map[string]any{"id": id, "fields": fields, "tags": tags}, nil)
+	args := map[string]any{"id": id}
+	if fields != nil {
+		args["fields"] = fields
+	}
+	if tags != nil {
+		args["tags"] = tags
+	}
+	return c.call("update_note", args, nil)
 }
 
 // AddMedia stores a file in the media folder and returns the name Anki gave it.

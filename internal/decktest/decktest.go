@@ -108,6 +108,12 @@ func CopyNoteTypesDeck(tb testing.TB) string {
 // write their lock and output next to config.toml, so tests build in a copy.
 func CopyTree(tb testing.TB, src, dst string) {
 	tb.Helper()
+	copyTree(tb, src, dst, func(string) bool { return false })
+}
+
+// copyTree copies src into dst, leaving out the files skip names.
+func copyTree(tb testing.TB, src, dst string, skip func(path string) bool) {
+	tb.Helper()
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -119,6 +125,9 @@ func CopyTree(tb testing.TB, src, dst string) {
 		target := filepath.Join(dst, rel)
 		if d.IsDir() {
 			return os.MkdirAll(target, 0o755)
+		}
+		if skip(path) {
+			return nil
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -150,29 +159,8 @@ func CopyRepoDeck(tb testing.TB, root string) string {
 			tb.Fatal(err)
 		}
 	}
-	err := filepath.WalkDir(filepath.Join(root, "cards"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(root, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, 0o755)
-		case strings.HasSuffix(path, ".go"):
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
+	copyTree(tb, filepath.Join(root, "cards"), filepath.Join(dst, "cards"), func(path string) bool {
+		return strings.HasSuffix(path, ".go")
 	})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	return filepath.Join(dst, "config.toml")
 }
