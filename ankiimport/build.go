@@ -29,6 +29,8 @@ type planInput struct {
 	TemplateMedia []string
 	// MediaCount is the number of media files in the package.
 	MediaCount int
+	// Existing are the note types a project declares already, by id (--into).
+	Existing map[int64]*cards.NoteType
 }
 
 // buildPlan maps the collection onto cardgen's model and reports every
@@ -118,6 +120,15 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 			// Built-in note types are cardgen's: their lock entries follow the build.
 			builtins[id] = b
 			namespaces[b.namespace] = true
+			continue
+		}
+		if ex := in.Existing[id]; ex != nil {
+			// The project has this note type already: its cards use it.
+			if strings.Join(ex.FieldNames(), "\x1f") != strings.Join(nt.Fields, "\x1f") {
+				probs = append(probs, fmt.Sprintf("%s: note type %q (id %d) has the fields %s, but the project declares it in %s with %s; make them agree first",
+					in.File, nt.Name, id, strings.Join(nt.Fields, ", "), ex.File, strings.Join(ex.FieldNames(), ", ")))
+			}
+			declared[id] = &DeclaredType{Slug: ex.Slug, noteType: nt, existing: true}
 			continue
 		}
 		slug := slugOf(nt.Name, 40)
@@ -395,7 +406,7 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 		p.Topics[i] = *topicOf[topicOrder[i]]
 	}
 	for _, id := range ntIDs {
-		if dt := declared[id]; dt != nil {
+		if dt := declared[id]; dt != nil && !dt.existing {
 			p.NoteTypes = append(p.NoteTypes, dt)
 			// Templates and CSS may use media of their own, which Anki names with a leading "_".
 			text := dt.CSS

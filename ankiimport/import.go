@@ -67,6 +67,10 @@ func Run(opts Options) (*Result, error) {
 		} else {
 			in.IntoNamespace = into.Config.Deck.Namespace
 			in.TakenIDs, in.TakenGUIDs, in.TakenTypes = taken(into)
+			in.Existing = map[int64]*cards.NoteType{}
+			for _, nt := range into.Config.NoteTypes {
+				in.Existing[nt.ID] = nt
+			}
 			if opts.Namespace != "" && opts.Namespace != in.IntoNamespace {
 				probs = append(probs, fmt.Sprintf("--namespace %s: the project %s has namespace %q, which cannot change", opts.Namespace, into.Config.Path, in.IntoNamespace))
 			}

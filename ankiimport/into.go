@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters/ankinote"
@@ -21,13 +19,8 @@ func taken(d *cards.Deck) (ids, guids map[string]string, types map[string]bool) 
 		ids[c.ID] = where
 		guids[cardGUID(d.Config, c)] = where
 	}
-	for _, dir := range []string{filepath.Join(d.Config.Root, "notetypes")} {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ".toml") {
-				types[strings.TrimSuffix(e.Name(), ".toml")] = true
-			}
-		}
+	for _, name := range d.Config.TypeNames() {
+		types[name] = true
 	}
 	return ids, guids, types
 }
@@ -39,7 +32,7 @@ func writeInto(p *pkg, plan *Plan, deck *cards.Deck, opts Options) error {
 	cfg := deck.Config
 	root := cfg.Root
 	cardsDir := cfg.CardsDir()
-	ntDir := filepath.Join(root, "notetypes")
+	ntDir := cfg.NoteTypesDir()
 	tmp, err := os.MkdirTemp(root, ".cardgen-import-")
 	if err != nil {
 		return err
@@ -113,7 +106,7 @@ func writeInto(p *pkg, plan *Plan, deck *cards.Deck, opts Options) error {
 	if err != nil {
 		return err
 	}
-	newConfig := addToConfig(config, newTopics, len(plan.NoteTypes) > 0)
+	newConfig := addToConfig(config, newTopics)
 	var undo []move
 	rollback := func() {
 		for i := len(undo) - 1; i >= 0; i-- {
@@ -158,18 +151,9 @@ func freeName(stem, ext string) string {
 	}
 }
 
-var deckHeaderRE = regexp.MustCompile(`(?m)^\[deck\][ \t]*(#.*)?\r?\n`)
-var notetypesKeyRE = regexp.MustCompile(`(?m)^[ \t]*notetypes[ \t]*=`)
-
-// addToConfig appends the new topics to config.toml and names the note
-// type folder in [deck] when the project had none, keeping the rest as written.
-func addToConfig(config []byte, topics []Topic, noteTypes bool) []byte {
+// addToConfig appends the new topics to config.toml, keeping the rest as written.
+func addToConfig(config []byte, topics []Topic) []byte {
 	out := append([]byte{}, config...)
-	if noteTypes && !notetypesKeyRE.Match(out) {
-		if loc := deckHeaderRE.FindIndex(out); loc != nil {
-			out = append(out[:loc[1]:loc[1]], append([]byte("notetypes = \"notetypes\"\n"), out[loc[1]:]...)...)
-		}
-	}
 	if len(topics) == 0 {
 		return out
 	}

@@ -37,8 +37,8 @@ func TestIntoAddsCards(t *testing.T) {
 		t.Errorf("detection-imported.toml does not name its topic:\n%s", after[filepath.Join("cards", "detection-imported.toml")])
 	}
 	conf := after["config.toml"]
-	if !strings.HasPrefix(conf, before["config.toml"][:strings.Index(before["config.toml"], "[deck]\n")+len("[deck]\n")]+"notetypes = \"notetypes\"\n") {
-		t.Errorf("config.toml has no notetypes key after [deck]:\n%s", conf)
+	if !strings.HasPrefix(conf, before["config.toml"]) {
+		t.Errorf("config.toml was not kept as written:\n%s", conf)
 	}
 	if !strings.Contains(conf, "[[topics]]\nid = 'detection-anchors'\nname = 'Detection / Anchors'\n") || strings.Count(conf, "id = 'detection'") != 0 {
 		t.Errorf("config.toml topics:\n%s", conf)
@@ -79,5 +79,41 @@ func TestIntoRefusesClashes(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "cards", "detection-imported.toml")); err == nil {
 		t.Error("a file was written")
+	}
+}
+
+// Importing more notes of a note type the project declares already uses it.
+func TestIntoReusesNoteTypes(t *testing.T) {
+	cfg := copyDeck(t, "../builder/testdata/repro")
+	root := filepath.Dir(cfg)
+	fx := sampleDeck()
+	first := filepath.Join(t.TempDir(), "first.apkg")
+	fx.writePackage(t, first, fmtLatest)
+	if _, err := Run(Options{File: first, Into: root, Deck: "Vision::Words", SeedLock: builder.SeedLock}); err != nil {
+		t.Fatal(err)
+	}
+	// Later, the learner added a word; the deck is exported again.
+	fx.notes = append(fx.notes, fxNote{id: 1600000000006, guid: "wordGUID003", mid: 1700000000003, mod: 1650000006, deck: 12, due: 6,
+		fields: []string{"鳥", "とり", "bird", ""}})
+	fx.notes = fx.notes[len(fx.notes)-1:]
+	second := filepath.Join(t.TempDir(), "second.apkg")
+	fx.writePackage(t, second, fmtLatest)
+	res, err := Run(Options{File: second, Into: root, Deck: "Vision::Words", SeedLock: builder.SeedLock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Plan.NoteTypes) != 0 || res.Plan.Topics[0].Cards[0].Type != "nt-907721ea" {
+		t.Errorf("declared %d note types, card type %q; want the project's own", len(res.Plan.NoteTypes), res.Plan.Topics[0].Cards[0].Type)
+	}
+	validates(t, root)
+	// A package whose note type has other fields than the project's is refused.
+	fx.noteTypes[2].fields = []string{"Word", "Meaning"}
+	fx.notes[0].fields = []string{"魚", "fish"}
+	fx.notes[0].guid = "wordGUID004"
+	third := filepath.Join(t.TempDir(), "third.apkg")
+	fx.writePackage(t, third, fmtLatest)
+	_, err = Run(Options{File: third, Into: root, Deck: "Vision::Words"})
+	if err == nil || !strings.Contains(err.Error(), "has the fields Word, Meaning, but the project declares it in") {
+		t.Errorf("err = %v", err)
 	}
 }

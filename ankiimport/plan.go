@@ -62,6 +62,8 @@ type DeclaredType struct {
 	Slug string
 	*noteType
 	Notes int
+	// existing is true when the project (--into) declares it already.
+	existing bool
 }
 
 // Problems are all the reasons an import cannot go ahead.
