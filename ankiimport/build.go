@@ -140,6 +140,9 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 		}
 		slug, _ = typeSlugs.take(slug)
 		declared[id] = &DeclaredType{Slug: slug, noteType: nt}
+		for _, l := range nt.Lost {
+			warn("note type %q: %s, which cardgen's note types do not hold; learners keep it until the note type changes, then lose it (set it again in Anki if needed)", nt.Name, l)
+		}
 		// Anki's stock note types may have no time (0); the lock then uses the
 		// build time, and Anki rewrites the note type with the same content.
 		if nt.Mod > 0 {

@@ -46,10 +46,16 @@ type noteType struct {
 	LatexPost string
 	Fields    []string
 	Templates []template
+	// Lost names what cardgen's note types cannot hold (browser appearance, a deck override, SVG LaTeX).
+	Lost []string
 }
 
 type template struct {
 	Name, Front, Back string
+}
+
+func (nt *noteType) lose(format string, a ...any) {
+	nt.Lost = append(nt.Lost, fmt.Sprintf(format, a...))
 }
 
 // note is one Anki note with the cards that decide its deck and order.
@@ -123,15 +129,19 @@ func (c *collection) readSchema11(db *sql.DB) error {
 		CSS       string      `json:"css"`
 		LatexPre  string      `json:"latexPre"`
 		LatexPost string      `json:"latexPost"`
+		LatexSVG  bool        `json:"latexsvg"`
 		Flds      []struct {
 			Name string `json:"name"`
 			Ord  int    `json:"ord"`
 		} `json:"flds"`
 		Tmpls []struct {
-			Name string `json:"name"`
-			Ord  int    `json:"ord"`
-			Qfmt string `json:"qfmt"`
-			Afmt string `json:"afmt"`
+			Name  string          `json:"name"`
+			Ord   int             `json:"ord"`
+			Qfmt  string          `json:"qfmt"`
+			Afmt  string          `json:"afmt"`
+			Bqfmt string          `json:"bqfmt"`
+			Bafmt string          `json:"bafmt"`
+			Did   json.RawMessage `json:"did"`
 		} `json:"tmpls"`
 	}
 	if err := json.Unmarshal([]byte(models), &ms); err != nil {
@@ -153,6 +163,15 @@ func (c *collection) readSchema11(db *sql.DB) error {
 		sort.SliceStable(m.Tmpls, func(i, j int) bool { return m.Tmpls[i].Ord < m.Tmpls[j].Ord })
 		for _, t := range m.Tmpls {
 			nt.Templates = append(nt.Templates, template{t.Name, t.Qfmt, t.Afmt})
+			if t.Bqfmt != "" || t.Bafmt != "" {
+				nt.lose("template %q has a browser appearance", t.Name)
+			}
+			if d := strings.TrimSpace(string(t.Did)); d != "" && d != "null" && d != "0" {
+				nt.lose("template %q has a deck override", t.Name)
+			}
+		}
+		if m.LatexSVG {
+			nt.lose("LaTeX is set to render as SVG")
 		}
 		c.NoteTypes[id] = nt
 	}
@@ -200,6 +219,10 @@ func (c *collection) readSchema18(db *sql.DB) error {
 				nt.LatexPre = string(val)
 			case 6:
 				nt.LatexPost = string(val)
+			case 7:
+				if n != 0 {
+					nt.lose("LaTeX is set to render as SVG")
+				}
 			}
 			return nil
 		}); err != nil {
@@ -239,6 +262,8 @@ func (c *collection) readSchema18(db *sql.DB) error {
 		var id int64
 		var t template
 		var cfg []byte
+		var lost []string
+		browser := false
 		if err := rows.Scan(&id, &t.Name, &cfg); err != nil {
 			rows.Close()
 			return err
@@ -249,6 +274,15 @@ func (c *collection) readSchema18(db *sql.DB) error {
 				t.Front = string(val)
 			case 2:
 				t.Back = string(val)
+			case 3, 4:
+				if len(val) > 0 && !browser {
+					browser = true
+					lost = append(lost, fmt.Sprintf("template %q has a browser appearance", t.Name))
+				}
+			case 5:
+				if n != 0 {
+					lost = append(lost, fmt.Sprintf("template %q has a deck override", t.Name))
+				}
 			}
 			return nil
 		}); err != nil {
@@ -257,6 +291,7 @@ func (c *collection) readSchema18(db *sql.DB) error {
 		}
 		if nt := c.NoteTypes[id]; nt != nil {
 			nt.Templates = append(nt.Templates, t)
+			nt.Lost = append(nt.Lost, lost...)
 		}
 	}
 	rows.Close()

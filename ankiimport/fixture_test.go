@@ -29,6 +29,8 @@ type fxNoteType struct {
 	fields    []string
 	templates []template
 	mod       int64
+	// browser gives the first template a browser appearance.
+	browser bool
 }
 
 type fxNote struct {
@@ -107,7 +109,11 @@ func (fx fxCollection) writeSQLite(t testing.TB, path string, ver int) {
 				flds = append(flds, map[string]any{"name": f, "ord": i})
 			}
 			for i, tp := range nt.templates {
-				tmpls = append(tmpls, map[string]any{"name": tp.Name, "ord": i, "qfmt": tp.Front, "afmt": tp.Back})
+				tm := map[string]any{"name": tp.Name, "ord": i, "qfmt": tp.Front, "afmt": tp.Back, "bqfmt": "", "bafmt": "", "did": nil}
+				if nt.browser && i == 0 {
+					tm["bqfmt"] = "{{Word}}"
+				}
+				tmpls = append(tmpls, tm)
 			}
 			typ := 0
 			if nt.cloze {
@@ -146,6 +152,10 @@ func (fx fxCollection) writeSQLite(t testing.TB, path string, ver int) {
 				tc = protowire.AppendString(tc, tp.Front)
 				tc = protowire.AppendTag(tc, 2, protowire.BytesType)
 				tc = protowire.AppendString(tc, tp.Back)
+				if nt.browser && i == 0 {
+					tc = protowire.AppendTag(tc, 3, protowire.BytesType)
+					tc = protowire.AppendString(tc, "{{Word}}")
+				}
 				exec("INSERT INTO templates VALUES (?,?,?,0,0,?)", nt.id, i, tp.Name, tc)
 			}
 		}

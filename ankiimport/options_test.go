@@ -163,3 +163,20 @@ func TestNamespaceFlag(t *testing.T) {
 		t.Errorf("namespace %q, config:\n%s", res.Plan.Namespace, data)
 	}
 }
+
+// What cardgen's note types cannot hold is named, in every format.
+func TestLostTemplateFeatures(t *testing.T) {
+	for _, f := range []pkgFormat{fmtLegacy1, fmtLatest} {
+		fx := sampleDeck()
+		fx.noteTypes[2].browser = true
+		apkg := filepath.Join(t.TempDir(), "b.apkg")
+		fx.writePackage(t, apkg, f)
+		res, err := Run(Options{File: apkg, Dir: filepath.Join(t.TempDir(), "p")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := strings.Join(res.Plan.Warnings, "\n"); !strings.Contains(w, `note type "日语单词": template "Recognition" has a browser appearance`) {
+			t.Errorf("format %d: warnings = %s", f, w)
+		}
+	}
+}
