@@ -349,7 +349,7 @@ func storeChecks(d *cards.Deck, c *Cache, stripped []exporters.Stripped) {
 	groups := groupByFile(d)
 	par.Do(len(groups), func(g int) {
 		grp := groups[g]
-		if sum, ok := d.Sums[grp.file]; ok && c.Get(checkKind, grp.file, sum) == nil {
+		if sum, ok := fileKey(d, grp.file); ok && c.Get(checkKind, grp.file, sum) == nil {
 			c.Put(checkKind, grp.file, sum, encodeGroup(d, grp, make([]string, len(d.Cards)), func(e *cachefmt.Encoder, i int) { encodeStripped(e, stripped[i]) }))
 		}
 	})
@@ -371,7 +371,7 @@ func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
 		if c == nil {
 			return
 		}
-		if sum, ok := d.Sums[grp.file]; ok {
+		if sum, ok := fileKey(d, grp.file); ok {
 			if b := c.Get(kind, grp.file, sum); b != nil && readGroup(d, b, grp, nil, have, read) {
 				hit[g] = true
 				done(len(grp.cards))
@@ -413,7 +413,7 @@ func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
 	}
 	par.Do(len(groups), func(g int) {
 		grp := groups[g]
-		if sum, ok := d.Sums[grp.file]; ok && !hit[g] {
+		if sum, ok := fileKey(d, grp.file); ok && !hit[g] {
 			c.Put(kind, grp.file, sum, encodeGroup(d, grp, hashes, write))
 		}
 	})
@@ -476,6 +476,25 @@ func readGroup(d *cards.Deck, b []byte, grp fileGroup, hashes []string, have []b
 		have[i] = true
 	}
 	return len(got) == len(grp.cards)
+}
+
+// fileKey is what a topic file's rendered entries are stored under: its
+// content, and the declared note types' field lists, which decide how its
+// cards' fields are ordered. A deck without declared types keys on the
+// content alone.
+func fileKey(d *cards.Deck, file string) ([32]byte, bool) {
+	sum, ok := d.Sums[file]
+	if !ok || len(d.Config.NoteTypes) == 0 {
+		return sum, ok
+	}
+	h := sha256.New()
+	h.Write(sum[:])
+	for _, nt := range d.Config.NoteTypes {
+		h.Write([]byte(nt.Slug + "\x00" + strings.Join(nt.FieldNames(), "\x1f") + "\x00"))
+	}
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out, true
 }
 
 // sourceHash identifies what a card's rendering depends on: its Markdown

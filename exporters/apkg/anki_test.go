@@ -80,7 +80,7 @@ func intendedFor(t *testing.T, cfg, target string) intended {
 	sel := d.Filter(tg.Filter())
 	in := intended{deck: sel, byGUID: map[string]*cards.Card{}, retired: map[string]lock.Retired{}}
 	for _, c := range sel.Cards {
-		in.byGUID[d.GUID(c)] = c
+		in.byGUID[ankinote.GUID(d.Config.Deck.Namespace, c)] = c
 	}
 	if tg.Filter().IsZero() {
 		l, err := lock.Load(d.Config.LockPath())

@@ -114,7 +114,7 @@ func TestAnkiImportsTheCSV(t *testing.T) {
 				var decks []string
 				for _, c := range d.Cards {
 					decks = append(decks, ankinote.DeckName(d.Config, c.Topic))
-					n, ok := snap.NoteByGUID()[d.GUID(c)]
+					n, ok := snap.NoteByGUID()[ankinote.GUID(d.Config.Deck.Namespace, c)]
 					if !ok || n.Mid == ours || n.Field(0) != c.ID {
 						t.Errorf("one-type CSV into an empty collection: card %q became %+v (found %v); docs/csv.md says it lands in Anki's current note type", c.ID, n, ok)
 					}
