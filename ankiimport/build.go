@@ -114,9 +114,6 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 			continue
 		}
 		if b, ok := recognise(nt); ok {
-			if in.IntoNamespace != "" && b.namespace != in.IntoNamespace {
-				warn("note type %q belongs to namespace %q, the project to %q: its notes get the project's note type and their GUIDs as guid keys; learners' notes of it will not update (Anki: \"note type changed\")", nt.Name, b.namespace, in.IntoNamespace)
-			}
 			// Built-in note types are cardgen's: their lock entries follow the build.
 			builtins[id] = b
 			namespaces[b.namespace] = true
@@ -174,6 +171,11 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 		}
 	}
 	p.Recognised = len(namespaces) > 0
+	for _, id := range ntIDs {
+		if b, ok := builtins[id]; ok && b.namespace != p.Namespace {
+			warn("note type %q belongs to namespace %q, the project to %q: its notes keep their GUIDs as guid keys but get the project's note type, so learners' notes of it will not update (Anki: \"note type changed\")", col.NoteTypes[id].Name, b.namespace, p.Namespace)
+		}
+	}
 	p.DeckID = slugOf(p.DeckName, 40)
 	if p.DeckID == "" {
 		p.DeckID = p.Namespace

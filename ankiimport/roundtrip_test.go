@@ -175,3 +175,24 @@ func packageMedia(t *testing.T, apkg string) map[string]string {
 	}
 	return out
 }
+
+// Another namespace for a deck cardgen built keeps every GUID (as guid keys)
+// and says that the note types change.
+func TestOtherNamespace(t *testing.T) {
+	apkg := buildAPKG(t, copyDeck(t, "../builder/testdata/repro"))
+	dir := filepath.Join(t.TempDir(), "p")
+	res, err := Run(Options{File: apkg, Dir: dir, Namespace: "other", SeedLock: builder.SeedLock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(res.Plan.Warnings, "\n"); !strings.Contains(w, `note type "repro (basic)" belongs to namespace "repro", the project to "other"`) {
+		t.Errorf("warnings = %s", w)
+	}
+	want := packageNotes(t, apkg)
+	got := packageNotes(t, buildAt(t, filepath.Join(dir, "config.toml"), time.Unix(1790086400, 0), true))
+	for guid := range want {
+		if _, ok := got[guid]; !ok {
+			t.Errorf("GUID %s lost", guid)
+		}
+	}
+}
