@@ -1,6 +1,7 @@
 package ankiimport
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"sort"
@@ -193,5 +194,13 @@ func checkAnkiProject(t *testing.T, dir string, files map[string]string) {
 	media, _ := os.ReadDir(filepath.Join(dir, "cards", "media"))
 	if len(media) != 2 {
 		t.Errorf("media: %v", media)
+	}
+	// The current format compresses media with zstd: the bytes come back whole.
+	imgs, _ := filepath.Glob(filepath.Join(dir, "cards", "media", "iou-diagram-*.png"))
+	if len(imgs) != 1 {
+		t.Fatalf("image: %v", imgs)
+	}
+	if b, _ := os.ReadFile(imgs[0]); !bytes.Equal(b, png1) {
+		t.Errorf("%s differs from the image added to Anki", imgs[0])
 	}
 }
