@@ -2,10 +2,11 @@ package builder
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"github.com/cardgen/cardgen/exporters/render"
 	"github.com/cardgen/cardgen/internal/cachefmt"
 	"github.com/cardgen/cardgen/internal/par"
+	"github.com/cardgen/cardgen/internal/safefile"
 )
 
 // EnvCacheDir names the build cache folder, overriding the default
@@ -34,9 +36,16 @@ const EnvCacheDir = "CARDGEN_CACHE_DIR"
 // same bytes of the topic file; anything else, a damaged entry included, is
 // a miss and is rebuilt. Output never depends on the cache, and deleting the
 // folder at any time is safe.
+//
+// Entries are authenticated with HMAC-SHA256 under a key kept outside the
+// cache folder (cacheKeyPath), so whoever can write the folder (a restored
+// CI cache, another user) cannot make an entry cardgen accepts: the cached
+// HTML skips the sanitizer, and must never change the output
+// (docs/security.md).
 type Cache struct {
 	dir  string
 	salt [32]byte
+	mac  []byte
 }
 
 // OpenCache returns the cache in $CARDGEN_CACHE_DIR or else the user's cache
@@ -62,7 +71,7 @@ func OpenCache() *Cache {
 }
 
 func newCache(dir string, identity []byte) *Cache {
-	c := &Cache{dir: dir}
+	c := &Cache{dir: dir, mac: cacheKey(cacheKeyPath(dir))}
 	c.salt = sha256.Sum256(append([]byte("cardgen build cache 1\x00"), identity...))
 	c.prune(time.Now())
 	return c
@@ -104,13 +113,67 @@ func buildIdentity() ([]byte, error) {
 	return h.Sum(id), nil
 }
 
+// EnvCacheKey names the file holding the cache's authentication key,
+// overriding <user config dir>/cardgen/cache-key.
+const EnvCacheKey = "CARDGEN_CACHE_KEY"
+
+// cacheKeyPath is where the key of the cache in dir is kept: never inside dir.
+func cacheKeyPath(dir string) string {
+	if p := os.Getenv(EnvCacheKey); p != "" {
+		return p
+	}
+	if testing.Testing() {
+		return filepath.Clean(dir) + ".key" // beside a test's own cache folder
+	}
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(base, "cardgen", "cache-key")
+}
+
+// cacheKey reads the key at path, creating it on first use; when it can be
+// neither read nor made, a key for this process only (the cache then only
+// serves this run).
+func cacheKey(path string) []byte {
+	if path != "" {
+		if k, err := safefile.ReadFile(path, 64); err == nil && len(k) == 32 {
+			return k
+		}
+		k := make([]byte, 32)
+		rand.Read(k)
+		if os.MkdirAll(filepath.Dir(path), 0o700) == nil {
+			if f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+				_, werr := f.Write(k)
+				if cerr := f.Close(); werr == nil && cerr == nil {
+					return k
+				}
+				os.Remove(path)
+			} else if k2, err := safefile.ReadFile(path, 64); err == nil && len(k2) == 32 {
+				return k2 // made by another process meanwhile
+			}
+		}
+	}
+	k := make([]byte, 32)
+	rand.Read(k)
+	return k
+}
+
 // entryMagic starts every entry file; the layout is magic, salt, key,
-// CRC-32C of the value, value.
-const entryMagic = "cgc2"
+// HMAC-SHA256 of all that and the value, value.
+const entryMagic = "cgc3"
 
-const entryHead = len(entryMagic) + 32 + 32 + 4
+const entryHead = len(entryMagic) + 32 + 32 + sha256.Size
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// MaxCacheEntryBytes caps a cache entry read (a topic file's rendered cards).
+const MaxCacheEntryBytes = 1 << 30
+
+func (c *Cache) sign(head, value []byte) []byte {
+	m := hmac.New(sha256.New, c.mac)
+	m.Write(head)
+	m.Write(value)
+	return m.Sum(nil)
+}
 
 func (c *Cache) slot(kind, path string) string {
 	if abs, err := filepath.Abs(path); err == nil {
@@ -150,7 +213,7 @@ func (c *Cache) get(kind, path string, key []byte) []byte {
 		return nil
 	}
 	name := c.slot(kind, path)
-	b, err := os.ReadFile(name)
+	b, err := safefile.ReadFile(name, MaxCacheEntryBytes)
 	if err != nil || len(b) < entryHead || string(b[:len(entryMagic)]) != entryMagic {
 		return nil
 	}
@@ -159,7 +222,7 @@ func (c *Cache) get(kind, path string, key []byte) []byte {
 		return nil
 	}
 	value := b[entryHead:]
-	if binary.LittleEndian.Uint32(b[entryHead-4:entryHead]) != crc32.Checksum(value, castagnoli) {
+	if !hmac.Equal(b[entryHead-sha256.Size:entryHead], c.sign(b[:entryHead-sha256.Size], value)) {
 		return nil
 	}
 	// Used entries stay young; prune removes the ones nobody reads.
@@ -187,7 +250,7 @@ func (c *Cache) Put(kind, path string, content [32]byte, value []byte) {
 	head = append(head, entryMagic...)
 	head = append(head, c.salt[:]...)
 	head = append(head, key[:]...)
-	head = binary.LittleEndian.AppendUint32(head, crc32.Checksum(value, castagnoli))
+	head = append(head, c.sign(head, value)...)
 	_, err = f.Write(head)
 	if err == nil {
 		_, err = f.Write(value)

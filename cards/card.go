@@ -110,7 +110,8 @@ func ClozeNumbers(s string) []int {
 	for _, m := range clozeNumRE.FindAllStringSubmatch(s, -1) {
 		n := 0
 		for _, r := range m[1] {
-			n = n*10 + int(r-'0')
+			// Saturates past Anki's limit (which validation enforces) instead of overflowing.
+			n = min(n*10+int(r-'0'), MaxCloze+1)
 		}
 		if !slices.Contains(out, n) {
 			out = append(out, n)

@@ -149,7 +149,7 @@ func (c *Config) TargetByName(name string) (Target, bool) {
 // LoadConfig reads and checks config.toml. Every problem is reported at once.
 func LoadConfig(path string) (*Config, Diagnostics) {
 	var ds Diagnostics
-	data, err := os.ReadFile(path)
+	data, err := readInput(path, MaxConfigBytes)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			ds.errorf(path, 0, "config file not found; run cardgen from the deck's folder or pass --config FILE")
@@ -160,6 +160,10 @@ func LoadConfig(path string) (*Config, Diagnostics) {
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if msg, line := checkText(data); msg != "" {
+		ds.errorf(path, line, "%s", msg)
+		return nil, ds
+	}
+	if msg, line := checkShape(data); msg != "" {
 		ds.errorf(path, line, "%s", msg)
 		return nil, ds
 	}

@@ -214,6 +214,9 @@ func decodeFile(path string, data []byte) (*decoded, *Diagnostic) {
 	if msg, line := checkText(data); msg != "" {
 		return nil, &Diagnostic{File: path, Line: line, Severity: Error, Message: msg}
 	}
+	if msg, line := checkShape(data); msg != "" {
+		return nil, &Diagnostic{File: path, Line: line, Severity: Error, Message: msg}
+	}
 	// Files saved on Windows keep CRLF inside multi-line strings; cards never need a CR.
 	if bytes.IndexByte(data, '\r') >= 0 {
 		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
@@ -233,7 +236,7 @@ func decodeFile(path string, data []byte) (*decoded, *Diagnostic) {
 }
 
 func (l *loader) loadFile(path string, ds *Diagnostics) []parsedCard {
-	data, err := os.ReadFile(path)
+	data, err := readInput(path, MaxTopicFileBytes)
 	if err != nil {
 		ds.errorf(path, 0, "cannot read: %v", err)
 		return nil
@@ -291,8 +294,6 @@ func (l *loader) loadFile(path string, ds *Diagnostics) []parsedCard {
 	return out
 }
 
-var tagRE = regexp.MustCompile(`^[^\s"]+$`)
-
 // card builds and checks one card; the duplicate-id check is left to checkID.
 // end is the line of the next card's header, or 0 for the last card.
 func (l *loader) card(path string, i, line, end int, idx *tomlIndex, primary string, cd cardDoc) parsedCard {
@@ -315,7 +316,7 @@ func (l *loader) card(path string, i, line, end int, idx *tomlIndex, primary str
 	default:
 		pc.slugID = true
 	}
-	if _, given := c.KeyLines["guid"]; given && !guidRE.MatchString(c.GUID) {
+	if _, given := c.KeyLines["guid"]; given && !IsGUID(c.GUID) {
 		ds.errorf(path, keyLine("guid"), "guid %q of card '%s' is not an Anki GUID: use 1 to 64 printable ASCII characters without spaces, as Anki shows it", c.GUID, c.ID)
 	}
 	if cd.Fields != nil {
@@ -340,6 +341,26 @@ func (l *loader) card(path string, i, line, end int, idx *tomlIndex, primary str
 			ds.warnf(path, keyLine("answer"), "card '%s' has no answer yet", c.ID)
 		}
 	}
+	keys, texts := append(c.SourceKeys(), "source"), append(slices.Clone(c.Sources()), c.Source)
+	for k, text := range texts {
+		if r, ok := controlIn(text); ok {
+			name := strings.TrimPrefix(keys[k], "fields.")
+			ds.errorf(path, keyLine(keys[k]), "card '%s': the %s contains the control character U+%04X (an escape such as \\u%04x?); Anki would split or cut the field there: remove it", c.ID, name, r, r)
+		}
+	}
+	if c.IsCloze() {
+		for k, text := range texts {
+			if c.NoteType != nil && !slices.Contains(c.NoteType.ClozeFields(), strings.TrimPrefix(keys[k], "fields.")) || c.NoteType == nil && k != 0 {
+				continue
+			}
+			for _, m := range clozeNumRE.FindAllStringSubmatch(text, -1) {
+				if len(m[1]) > 3 || ClozeNumbers(m[0])[0] > MaxCloze {
+					ds.errorf(path, keyLine(keys[k]), "card '%s': cloze number c%.12s is over Anki's limit of c%d; number the deletions from c1", c.ID, m[1], MaxCloze)
+					break
+				}
+			}
+		}
+	}
 	c.Topics = []string{primary}
 	for _, t := range cd.Topics {
 		if l.cfg.TopicIndex(t) < 0 {
@@ -351,15 +372,14 @@ func (l *loader) card(path string, i, line, end int, idx *tomlIndex, primary str
 		}
 	}
 	for _, t := range cd.Tags {
-		if !tagRE.MatchString(t) {
-			ds.errorf(path, keyLine("tags"), "tag %q of card '%s' is empty or contains a space or quote; Anki splits tags on spaces: use '-' or '::' instead", t, c.ID)
+		if why := CheckTag(t); why != "" {
+			ds.errorf(path, keyLine("tags"), "tag %q of card '%s' cannot be used: %s", t, c.ID, why)
 			continue
 		}
 		if !slices.Contains(c.Tags, t) {
 			c.Tags = append(c.Tags, t)
 		}
 	}
-	keys := c.SourceKeys()
 	for k, text := range c.Sources() {
 		for _, ref := range MediaRefs(text) {
 			m, msg := l.resolveMedia(ref)
@@ -378,6 +398,10 @@ func (l *loader) card(path string, i, line, end int, idx *tomlIndex, primary str
 // guidRE is what Anki accepts as a note GUID: printable ASCII without spaces
 // (so never the 0x1f field separator).
 var guidRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
+
+// IsGUID reports whether s can be a card's own guid: 1 to 64 printable ASCII
+// characters without spaces.
+func IsGUID(s string) bool { return guidRE.MatchString(s) }
 
 // fieldLines records the line of the card's fields table and of each of its
 // keys. [cards.fields] is a table of its own in the index: its keys are the

@@ -188,13 +188,17 @@ func (nt *NoteType) LineOf(key string) int {
 // loadNoteType reads and checks one note type file; nil when it has errors.
 func loadNoteType(path string, ds *Diagnostics) *NoteType {
 	errs := len(*ds)
-	data, err := os.ReadFile(path)
+	data, err := readInput(path, MaxConfigBytes)
 	if err != nil {
 		ds.errorf(path, 0, "cannot read: %v", err)
 		return nil
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if msg, line := checkText(data); msg != "" {
+		ds.errorf(path, line, "%s", msg)
+		return nil
+	}
+	if msg, line := checkShape(data); msg != "" {
 		ds.errorf(path, line, "%s", msg)
 		return nil
 	}
@@ -214,6 +218,12 @@ func loadNoteType(path string, ds *Diagnostics) *NoteType {
 		allowed := noteTypeKeys[table]
 		line := idx.firstKeyLine(table, name)
 		ds.errorf(path, line, "unknown key '%s'%s", k.String(), didYouMean(name, allowed))
+	}
+	for _, v := range append([]string{doc.Name, doc.SortField}, noteTypeTexts(&doc)...) {
+		if r, ok := controlIn(v); ok {
+			ds.errorf(path, 0, "the note type contains the control character U+%04X; remove it", r)
+			return nil
+		}
 	}
 	slug := strings.TrimSuffix(filepath.Base(path), ".toml")
 	nt := &NoteType{Slug: slug, ID: doc.ID, Name: doc.Name, CSS: doc.CSS, LatexPre: doc.LatexPre, LatexPost: doc.LatexPost,
@@ -310,6 +320,18 @@ func loadNoteType(path string, ds *Diagnostics) *NoteType {
 	}
 	nt.clozeFields = nt.findClozeFields()
 	return nt
+}
+
+// noteTypeTexts lists the field names and template texts of a note type file.
+func noteTypeTexts(doc *noteTypeDoc) []string {
+	var out []string
+	for _, f := range doc.Fields {
+		out = append(out, f.Name)
+	}
+	for _, t := range doc.Templates {
+		out = append(out, t.Name, t.Front, t.Back)
+	}
+	return out
 }
 
 // TemplateRef is one {{…}} replacement or section tag of a card template.

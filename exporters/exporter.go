@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -182,10 +183,30 @@ func (s Stripped) Warnings(c *cards.Card) cards.Diagnostics {
 	var warns cards.Diagnostics
 	keys := c.SourceKeys()
 	for i, stripped := range s {
-		if len(stripped) > 0 && i < len(keys) {
-			key := keys[i]
+		if i >= len(keys) {
+			break
+		}
+		// key locates the field; name is how a message calls it ("Meaning", not "fields.Meaning").
+		key := keys[i]
+		name := strings.TrimPrefix(key, "fields.")
+		var removed []string
+		for _, e := range stripped {
+			if src, ok := strings.CutPrefix(e, render.RemotePrefix); ok {
+				warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Error,
+					Message: fmt.Sprintf("card '%s': the %s loads %q from outside the deck; copy the file under the cards folder and reference it by relative path", c.ID, name, src)})
+			} else if src, ok := strings.CutPrefix(e, render.LocalPrefix); ok {
+				if !slices.ContainsFunc(c.Media, func(m cards.Media) bool { return m.Ref == src || m.Ref == render.DecodedSource(src) }) {
+					warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Error,
+						Message: fmt.Sprintf("card '%s': the %s shows image %q, which would not be packaged; write it as ![alt](path) or <img src=\"path\">", c.ID, name, src)})
+				}
+			} else {
+				removed = append(removed, e)
+			}
+		}
+		stripped = removed
+		if len(stripped) > 0 {
 			warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Warning,
-				Message: fmt.Sprintf("card '%s': unsafe HTML removed from the %s: %s", c.ID, strings.TrimPrefix(key, "fields."), strings.Join(stripped, ", "))})
+				Message: fmt.Sprintf("card '%s': unsafe HTML removed from the %s: %s", c.ID, name, strings.Join(stripped, ", "))})
 		}
 	}
 	return warns

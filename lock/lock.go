@@ -25,12 +25,17 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cardgen/cardgen/internal/faultinject"
 	"github.com/cardgen/cardgen/internal/par"
+	"github.com/cardgen/cardgen/internal/safefile"
 	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // Version is the lock file format written by this cardgen.
 const Version = 1
+
+// MaxBytes caps the lock file read (the lock of 300,000 cards is 114 MB).
+const MaxBytes = 1 << 30
 
 // Lock is the content of cardgen.lock.
 type Lock struct {
@@ -93,7 +98,7 @@ type fileDoc struct {
 // Load reads the lock at path. A missing file gives an empty lock, as for a
 // deck that was never built.
 func Load(path string) (*Lock, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, MaxBytes)
 	if errors.Is(err, os.ErrNotExist) {
 		return New(), nil
 	}
@@ -128,6 +133,9 @@ func Parse(data []byte) (*Lock, error) {
 	}
 	if l.Retired == nil {
 		l.Retired = map[string]Retired{}
+	}
+	if err := l.check(); err != nil {
+		return nil, err
 	}
 	return l, nil
 }
@@ -293,11 +301,20 @@ func (l *Lock) Save(path string) error {
 // WriteTemp writes data to a new temporary file beside path and returns its
 // name; the caller renames it over path (or removes it).
 func WriteTemp(path string, data []byte) (string, error) {
+	if err := faultinject.At(faultinject.Point("create", path)); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".cardgen-lock-*.tmp")
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
-	_, err = f.Write(data)
+	err = faultinject.At(faultinject.Point("write", path))
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = faultinject.At(faultinject.Point("sync", path))
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -493,7 +510,7 @@ type Current struct {
 
 // ReadCurrent reads and parses the lock file at path; a missing file is an empty lock.
 func ReadCurrent(path string) (*Current, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, MaxBytes)
 	missing := errors.Is(err, os.ErrNotExist)
 	if err != nil && !missing {
 		return nil, fmt.Errorf("%s: %w", path, err)

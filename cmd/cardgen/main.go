@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strings"
 
 	"github.com/cardgen/cardgen/builder"
 	"github.com/cardgen/cardgen/cards"
@@ -50,7 +51,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	if err := root.Execute(); err != nil {
-		fmt.Fprintln(stderr, "cardgen:", err)
+		// Multi-line errors (a list of diagnostics) keep their lines; nothing else reaches the terminal raw.
+		lines := strings.Split(err.Error(), "\n")
+		for i, l := range lines {
+			lines[i] = cards.Printable(l)
+		}
+		fmt.Fprintln(stderr, "cardgen:", strings.Join(lines, "\n"))
 		return 1
 	}
 	return 0

@@ -15,13 +15,14 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/render"
+	"github.com/cardgen/cardgen/internal/safefile"
 )
 
 // NoteType is the identity and field list of one note type owned by the deck.
@@ -152,8 +153,18 @@ func RetiredDeckName(cfg *cards.Config) string { return RootDeckName(cfg) + "::�
 // find and delete it (docs/anki.md).
 const RetiredTag = "cardgen::retired"
 
-// cleanDeckPart keeps a deck name component valid: no "::", no quotes, trimmed (§2.4.2).
+// cleanDeckPart keeps a deck name component valid: no "::", no quotes, no
+// line breaks or other control characters (a CSV row and Anki's deck list
+// are one line each), trimmed (§2.4.2).
 func cleanDeckPart(s string) string {
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		s = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, s)
+	}
 	return strings.TrimSpace(deckPartReplacer.Replace(s))
 }
 
@@ -177,7 +188,11 @@ func Values(c *cards.Card, f exporters.Fields, media map[string]string) []string
 			return h
 		}
 		return render.RewriteImages(h, func(src string) string {
+			// The renderer percent-encodes non-ASCII letters and '%'; the map has the paths as written.
 			if name, ok := media[src]; ok {
+				return name
+			}
+			if name, ok := media[render.DecodedSource(src)]; ok {
 				return name
 			}
 			return src
@@ -190,21 +205,22 @@ func Values(c *cards.Card, f exporters.Fields, media map[string]string) []string
 		}
 		return out
 	}
-	src := html.EscapeString(c.Source)
+	// Every field is HTML: the id too, though a loaded card's id is a slug.
+	id, src := html.EscapeString(c.ID), html.EscapeString(c.Source)
 	if c.Type == cards.Cloze {
 		extra := f.Answer
 		if f.Extra != "" {
 			extra = strings.TrimSpace(extra + "\n" + f.Extra)
 		}
-		return []string{c.ID, rewrite(f.Question), rewrite(extra), src}
+		return []string{id, rewrite(f.Question), rewrite(extra), src}
 	}
-	return []string{c.ID, rewrite(f.Question), rewrite(f.Answer), rewrite(f.Extra), src}
+	return []string{id, rewrite(f.Question), rewrite(f.Answer), rewrite(f.Extra), src}
 }
 
 // MediaName is the packaged name of a media file: a content hash, so new
 // content gets a new name and never clashes with a learner's files (§5.3).
 func MediaName(namespace, path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path, cards.MaxMediaBytes)
 	if err != nil {
 		return "", err
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/ankinote"
+	"github.com/cardgen/cardgen/internal/safefile"
 	"github.com/cardgen/cardgen/lock"
 
 	"github.com/mattn/go-sqlite3"
@@ -525,7 +526,7 @@ func mediaMap(media []mediaFile) []byte {
 }
 
 func copyFile(w io.Writer, path string) error {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path, cards.MaxMediaBytes)
 	if err != nil {
 		return err
 	}

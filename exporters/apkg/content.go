@@ -259,10 +259,10 @@ func retiredNote(cfg *cards.Config, id string, t lock.Retired) note {
 	// other ord would be added to the notes of learners who lack it (§3.1).
 	if kind == cards.Cloze {
 		// The question keeps its {{cN::…}} marks, so every existing cloze card still renders.
-		n.fields = []string{id, banner + q, notice, ""}
+		n.fields = []string{html.EscapeString(id), banner + q, notice, ""}
 		n.ords = cardOrds(kind, n.fields, t.Question)[:1]
 	} else {
-		n.fields = []string{id, banner + q, notice, "", ""}
+		n.fields = []string{html.EscapeString(id), banner + q, notice, "", ""}
 		n.ords = []int{0}
 	}
 	return n

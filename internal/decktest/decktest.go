@@ -22,7 +22,7 @@ type Note struct {
 	ID   string // the first field: the card id for the built-in note types
 	GUID string
 	Mid  int64 // note type id
-	Mod  int64 // seconds
+	Mod  int64 // the note's modification time, in seconds
 }
 
 // Notes extracts collection.anki2 from the package at path and returns its
