@@ -882,3 +882,61 @@ func TestAnkiNewClozeGetsItsCard(t *testing.T) {
 		t.Errorf("cloze note has cards %v after the update, want ords [0 1 2]", ords)
 	}
 }
+
+// The changes docs/anki.md warns about break learners as it says: a card
+// whose type changes is reported as conflicting and not updated, and a
+// changed namespace makes every note arrive a second time.
+func TestAnkiWhatBreaksLearners(t *testing.T) {
+	ankitest.Python(t)
+	for _, tc := range []struct {
+		name string
+		edit func(t *testing.T, cfg string)
+	}{
+		{"card type", func(t *testing.T, cfg string) {
+			editFile(t, filepath.Join(filepath.Dir(cfg), "cards", "detection.toml"), "id = \"nms\"\n", "id = \"nms\"\ntype = \"reversed\"\n")
+		}},
+		{"namespace", func(t *testing.T, cfg string) {
+			editFile(t, cfg, `namespace = "cv-test"`, `namespace = "cv-test-2"`)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := writeDeck(t)
+			runBuild(t, cfg, t1)
+			col, _ := importFresh(t, distPath(cfg, "cv-test.apkg"))
+			before, err := col.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.edit(t, cfg)
+			runBuild(t, cfg, t2)
+			log, err := col.ImportPackage(distPath(cfg, "cv-test.apkg"), ankitest.ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			after, err := col.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			report := strings.Join(ankitest.CheckUpdate(before, after, ankitest.UpdateWant{}), "\n")
+			switch tc.name {
+			case "card type":
+				if len(log.Conflicting) != 1 || log.Conflicting[0].Fields[0] != "nms" || len(log.Updated)+len(log.New) != 0 {
+					t.Errorf("type change: %s; want nms conflicting and nothing else", log.Counts())
+				}
+				if report != "" {
+					t.Errorf("type change altered the collection:\n%s", report)
+				}
+			case "namespace":
+				if len(log.New) != len(before.Notes) {
+					t.Errorf("namespace change: %s; want every note new", log.Counts())
+				}
+				for _, id := range []string{"roi-align", "nms", "miou-cloze"} {
+					if !strings.Contains(report, "duplicated note \""+id+"\"") {
+						t.Errorf("namespace change: report does not name %q:\n%s", id, report)
+					}
+				}
+			}
+			t.Logf("Anki %s, %s changed: %s", col.Version, tc.name, log.Counts())
+		})
+	}
+}
