@@ -9,6 +9,7 @@ import (
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters/ankinote"
+	"github.com/cardgen/cardgen/internal/projlock"
 )
 
 // taken lists the card ids, GUIDs and note type slugs a project already uses.
@@ -31,6 +32,12 @@ func taken(d *cards.Deck) (ids, guids map[string]string, types map[string]bool) 
 func writeInto(p *pkg, plan *Plan, deck *cards.Deck, opts Options) error {
 	cfg := deck.Config
 	root := cfg.Root
+	// No build may read the project while its files change.
+	held, err := projlock.Acquire(root, "import")
+	if err != nil {
+		return err
+	}
+	defer held.Release()
 	cardsDir := cfg.CardsDir()
 	ntDir := cfg.NoteTypesDir()
 	tmp, err := os.MkdirTemp(root, ".cardgen-import-")

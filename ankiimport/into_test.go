@@ -1,6 +1,7 @@
 package ankiimport
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cardgen/cardgen/builder"
+	"github.com/cardgen/cardgen/internal/projlock"
 )
 
 func TestIntoAddsCards(t *testing.T) {
@@ -49,7 +51,7 @@ func TestIntoAddsCards(t *testing.T) {
 	if n := notes["a1B2c3D4e5"]; n.Mod != 1650000001 {
 		t.Errorf("imported note: mod %d, want the package's 1650000001", n.Mod)
 	}
-	if leftovers, _ := filepath.Glob(filepath.Join(root, ".cardgen-*")); len(leftovers) > 0 {
+	if leftovers, _ := filepath.Glob(filepath.Join(root, ".cardgen-import-*")); len(leftovers) > 0 {
 		t.Errorf("temp files left: %v", leftovers)
 	}
 }
@@ -115,5 +117,24 @@ func TestIntoReusesNoteTypes(t *testing.T) {
 	_, err = Run(Options{File: third, Into: root, Deck: "Vision::Words"})
 	if err == nil || !strings.Contains(err.Error(), "has the fields Word, Meaning, but the project declares it in") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// While another cardgen works on the project, --into waits for nothing and changes nothing.
+func TestIntoBusyProject(t *testing.T) {
+	cfg := copyDeck(t, "../builder/testdata/repro")
+	root := filepath.Dir(cfg)
+	held, err := projlock.Acquire(root, "build")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	before := readTree(t, root)
+	_, err = Run(Options{File: samplePackage(t), Into: root})
+	if !errors.Is(err, projlock.ErrBusy) {
+		t.Fatalf("err = %v, want the project busy", err)
+	}
+	if after := readTree(t, root); len(after) != len(before) {
+		t.Errorf("files: %d → %d", len(before), len(after))
 	}
 }
