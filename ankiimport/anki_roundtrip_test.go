@@ -157,3 +157,48 @@ func sameCollection(t *testing.T, before, after *ankitest.Snapshot, changed stri
 		}
 	}
 }
+
+// A deck cardgen built, studied in Anki and exported from there (Anki
+// rewrites the package in its own format) is still recognised as cardgen's:
+// the project it came from comes back, and its build updates nothing.
+func TestCardgenDeckExportedByAnki(t *testing.T) {
+	cfg := copyDeck(t, "../builder/testdata/repro")
+	built := buildAPKG(t, cfg)
+	col := ankitest.Open(t)
+	if _, err := col.ImportPackage(built, ankitest.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := col.ReviewAll("good"); err != nil {
+		t.Fatal(err)
+	}
+	exported := filepath.Join(t.TempDir(), "from-anki.apkg")
+	if _, err := col.ExportPackage(exported, ankitest.ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "back")
+	res, err := Run(Options{File: exported, Dir: dir, SeedLock: builder.SeedLock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Plan.Recognised || res.Plan.Namespace != "repro" || len(res.Plan.NoteTypes) != 0 {
+		t.Fatalf("recognised=%v namespace=%q declared=%d", res.Plan.Recognised, res.Plan.Namespace, len(res.Plan.NoteTypes))
+	}
+	before, err := col.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := buildAt(t, filepath.Join(dir, "config.toml"), time.Now().Add(time.Hour), true)
+	log, err := col.ImportPackage(rebuilt, ankitest.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("rebuilt deck imported into Anki: %s", log.Counts())
+	if len(log.New) != 0 || len(log.Updated) != 0 || len(log.Conflicting) != 0 {
+		t.Errorf("rebuilt deck: %s; want every note found and unchanged", log.Counts())
+	}
+	after, err := col.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameCollection(t, before, after, "")
+}
