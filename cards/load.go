@@ -407,14 +407,15 @@ func IsGUID(s string) bool { return guidRE.MatchString(s) }
 // keys. [cards.fields] is a table of its own in the index: its keys are the
 // ones between this card's header and the next card's (end, 0 for none).
 func fieldLines(c *Card, idx *tomlIndex, end int) {
-	in := func(line int) bool { return line > c.Line && (end == 0 || line < end) }
-	for _, h := range idx.headers {
-		if h.name == "cards.fields" && in(h.line) && c.KeyLines["fields"] == 0 {
+	// Headers and keys are indexed in line order: look at this card's lines only.
+	past := func(line int) bool { return end != 0 && line >= end }
+	for i := sort.Search(len(idx.headers), func(i int) bool { return idx.headers[i].line > c.Line }); i < len(idx.headers) && !past(idx.headers[i].line); i++ {
+		if h := idx.headers[i]; h.name == "cards.fields" && c.KeyLines["fields"] == 0 {
 			c.KeyLines["fields"] = h.line
 		}
 	}
-	for _, k := range idx.keys {
-		if k.table == "cards.fields" && in(k.line) && c.KeyLines["fields."+k.name] == 0 {
+	for i := sort.Search(len(idx.keys), func(i int) bool { return idx.keys[i].line > c.Line }); i < len(idx.keys) && !past(idx.keys[i].line); i++ {
+		if k := idx.keys[i]; k.table == "cards.fields" && c.KeyLines["fields."+k.name] == 0 {
 			c.KeyLines["fields."+k.name] = k.line
 		}
 	}
