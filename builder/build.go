@@ -56,6 +56,10 @@ type Options struct {
 	Verbose bool
 	// Progress shows a progress bar on Stderr when the build takes long (a terminal).
 	Progress bool
+	// KeepRepository leaves the lock file and the repository's generated
+	// files as they are: the outputs follow the lock as it would be written
+	// (a dry run of `cardgen sync`).
+	KeepRepository bool
 	// LimitMemory lets the build set the process's soft memory limit from
 	// the size of the deck (see limitMemory); for a command, not a library caller.
 	LimitMemory bool
@@ -167,6 +171,9 @@ func Run(opts Options) (*Result, error) {
 	// The new lock goes to its temporary file now rather than being held
 	// through the exporters (38 MB for 100k cards); it is still renamed last.
 	var lockTmp string
+	if opts.KeepRepository {
+		lockFile.Stale = false
+	}
 	if lockFile.Stale {
 		if lockTmp, err = lock.WriteTemp(lockFile.Path, lockFile.Data); err != nil {
 			return nil, err
@@ -276,13 +283,16 @@ func Run(opts Options) (*Result, error) {
 	pending = append(pending, sums...)
 	times.since("checksums", start)
 	// Generated parts of the repository (README's question list) follow the full deck.
-	repo, err := stageRepoFiles(deck)
-	if err != nil {
-		return nil, err
+	var repo []pendingFile
+	if !opts.KeepRepository {
+		if repo, err = stageRepoFiles(deck); err != nil {
+			return nil, err
+		}
 	}
 	set := fileset.Set{Journal: journalPath(cfg.Root), Dir: outDir}
-	if checkWritable(cfg.Root) != nil && len(repo) == 0 && !lockFile.Stale {
-		// A read-only project folder: only the output folder changes, so its journal goes beside it.
+	if (opts.KeepRepository || checkWritable(cfg.Root) != nil) && len(repo) == 0 && !lockFile.Stale {
+		// A read-only project folder, or one to keep as it is: only the output
+		// folder changes, so its journal goes beside it.
 		set.Journal = outJournalPath(outDir)
 	}
 	for _, p := range pending {
