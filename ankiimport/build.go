@@ -37,7 +37,7 @@ type planInput struct {
 // problem at once.
 func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 	var probs Problems
-	p := &Plan{Media: map[string]string{}, NoteTypeMods: map[string]int64{}, CardMods: map[string]int64{}}
+	p := &Plan{Media: map[string]string{}, Inline: map[string][]byte{}, NoteTypeMods: map[string]int64{}, CardMods: map[string]int64{}}
 	warn := func(format string, a ...any) { p.Warnings = append(p.Warnings, fmt.Sprintf(format, a...)) }
 
 	// Which notes: those under --deck, else all.
@@ -281,7 +281,7 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 			}
 			c := &Card{Topics: []string{topic.ID}, Mod: n.Mod}
 			var convErr error
-			var kept, dropped []string
+			var kept, dropped, remote []string
 			conv := func(h string) string {
 				out, err := fc.convert(h, func(name string) string {
 					media[name] = true
@@ -292,6 +292,10 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 				}
 				kept = append(kept, out.Kept...)
 				dropped = append(dropped, out.Dropped...)
+				remote = append(remote, out.Remote...)
+				for name, data := range out.Inline {
+					p.Inline[name] = data
+				}
 				return out.Markdown
 			}
 			field := func(name string) string {
@@ -322,6 +326,12 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 				c.Answer = conv(field(m.Field["answer"]))
 				c.Extra = conv(field(m.Field["extra"]))
 				c.Source = plainText(field(m.Field["source"]))
+				switch {
+				case strings.TrimSpace(c.Question) == "":
+					probs = append(probs, fmt.Sprintf("%s: note %s: --map %s: its field %q is empty, and a card needs a question; map another field or fill it in Anki", in.File, n.GUID, nt.Name, m.Field["question"]))
+				case c.Type == string(cards.Cloze) && len(cards.ClozeNumbers(c.Question)) == 0:
+					probs = append(probs, fmt.Sprintf("%s: note %s: --map %s: its field %q has no cloze deletion; map the cloze field as the question", in.File, n.GUID, nt.Name, m.Field["question"]))
+				}
 			} else {
 				dt := declared[n.Mid]
 				dt.Notes++
@@ -394,6 +404,9 @@ func buildPlan(col *collection, in planInput) (*Plan, Problems) {
 			}
 			if len(kept) > 0 {
 				warn("card %q: kept as inline HTML (no Markdown form): %s", c.ID, strings.Join(uniq(kept), " "))
+			}
+			if len(remote) > 0 {
+				warn("card %q: images on the web became links, since packages carry local files only (download them into cards/media to show them again): %s", c.ID, strings.Join(uniq(remote), " "))
 			}
 			if len(dropped) > 0 {
 				warn("card %q: formatting the sanitizer removes was dropped: %s", c.ID, strings.Join(uniq(dropped), " "))

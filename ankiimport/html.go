@@ -2,8 +2,12 @@ package ankiimport
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"html"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -54,6 +58,10 @@ type converted struct {
 	Media []string
 	// Kept names the HTML that stays inline; Dropped the formatting lost.
 	Kept, Dropped []string
+	// Inline holds images the field carried as data: URIs, by the file name they get.
+	Inline map[string][]byte
+	// Remote lists images on the web, which become links.
+	Remote []string
 }
 
 var (
@@ -139,8 +147,32 @@ func (fc *fieldConverter) walk(n *nethtml.Node, out *converted, ph *placeholders
 				c.Data = strings.ReplaceAll(c.Data, "$", ph.add(`\$`))
 			}
 		case c.Type == nethtml.ElementNode && c.DataAtom == atom.Img:
-			src := attr(c, "src")
-			if src != "" && !strings.Contains(src, "://") && !strings.HasPrefix(src, "data:") {
+			src := strings.TrimSpace(attr(c, "src"))
+			switch {
+			case src == "":
+			case strings.HasPrefix(strings.ToLower(src), "data:"):
+				if name, data, ok := dataImage(src); ok {
+					if out.Inline == nil {
+						out.Inline = map[string][]byte{}
+					}
+					out.Inline[name] = data
+					setAttr(c, "src", mediaRef(name))
+				} else {
+					out.Dropped = append(out.Dropped, "an image in a data: URI that is not a PNG, JPEG, GIF, WebP or SVG")
+					n.RemoveChild(c)
+				}
+			case strings.Contains(src, "://") || strings.HasPrefix(src, "//"):
+				// cardgen packages local files only; the picture stays reachable as a link.
+				out.Remote = append(out.Remote, src)
+				label := attr(c, "alt")
+				if label == "" {
+					label = "image"
+				}
+				a := &nethtml.Node{Type: nethtml.ElementNode, Data: "a", DataAtom: atom.A, Attr: []nethtml.Attribute{{Key: "href", Val: src}}}
+				a.AppendChild(&nethtml.Node{Type: nethtml.TextNode, Data: label})
+				n.InsertBefore(a, c)
+				n.RemoveChild(c)
+			default:
 				out.Media = append(out.Media, src)
 				setAttr(c, "src", mediaRef(rename(src)))
 			}
@@ -298,4 +330,32 @@ func describe(s string) string {
 		return fmt.Sprintf("%q…", string(r[:40]))
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// dataImage decodes an image carried in a data: URI and names it by its content.
+func dataImage(uri string) (name string, data []byte, ok bool) {
+	meta, payload, found := strings.Cut(uri[len("data:"):], ",")
+	if !found {
+		return "", nil, false
+	}
+	parts := strings.Split(strings.ToLower(meta), ";")
+	ext := map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/jpg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "image/svg+xml": ".svg"}[parts[0]]
+	if ext == "" {
+		return "", nil, false
+	}
+	if parts[len(parts)-1] == "base64" {
+		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(payload), ""))
+		if err != nil {
+			return "", nil, false
+		}
+		data = b
+	} else {
+		text, err := url.PathUnescape(payload)
+		if err != nil {
+			return "", nil, false
+		}
+		data = []byte(text)
+	}
+	sum := sha256.Sum256(data)
+	return "inline-" + hex.EncodeToString(sum[:8]) + ext, data, true
 }

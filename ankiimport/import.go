@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/cardgen/cardgen/cards"
@@ -205,7 +204,8 @@ func writeNew(p *pkg, plan *Plan, opts Options) (string, error) {
 	}
 	if opts.SeedLock != nil {
 		if err := opts.SeedLock(filepath.Join(tmp, "config.toml"), plan.CardMods, plan.NoteTypeMods); err != nil {
-			return "", fmt.Errorf("writing the lock: %w", err)
+			// Messages name the files as they would have been, not the temp folder.
+			return "", fmt.Errorf("the imported project does not build, so nothing was written: %s", strings.ReplaceAll(err.Error(), tmp, filepath.Clean(dir)))
 		}
 	}
 	_ = os.Remove(dir) // an empty folder may stand where the project goes
@@ -248,9 +248,12 @@ func extractMedia(p *pkg, plan *Plan, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	names := sortedKeys(plan.Media)
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range sortedKeys(plan.Inline) {
+		if err := os.WriteFile(filepath.Join(dir, name), plan.Inline[name], 0o644); err != nil {
+			return err
+		}
+	}
+	for _, name := range sortedKeys(plan.Media) {
 		if err := p.extractMedia(name, filepath.Join(dir, plan.Media[name])); err != nil {
 			if errors.Is(err, os.ErrExist) {
 				continue // two package names that map to one file name: same content hash

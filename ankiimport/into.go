@@ -90,20 +90,27 @@ func writeInto(p *pkg, plan *Plan, deck *cards.Deck, opts Options) error {
 	if err := os.Mkdir(mediaTmp, 0o755); err != nil {
 		return err
 	}
-	for _, name := range sortedKeys(plan.Media) {
-		local := plan.Media[name]
-		staged := filepath.Join(mediaTmp, local)
-		if err := p.extractMedia(name, staged); err != nil {
-			if errors.Is(err, os.ErrExist) {
-				continue
-			}
+	mediaFiles := map[string]bool{}
+	for _, name := range sortedKeys(plan.Inline) {
+		if err := os.WriteFile(filepath.Join(mediaTmp, name), plan.Inline[name], 0o644); err != nil {
 			return err
 		}
+		mediaFiles[name] = true
+	}
+	for _, name := range sortedKeys(plan.Media) {
+		local := plan.Media[name]
+		if err := p.extractMedia(name, filepath.Join(mediaTmp, local)); err != nil && !errors.Is(err, os.ErrExist) {
+			return err
+		}
+		mediaFiles[local] = true
+	}
+	for _, local := range sortedKeys(mediaFiles) {
+		staged := filepath.Join(mediaTmp, local)
 		final := filepath.Join(cardsDir, "media", local)
 		if old, err := os.ReadFile(final); err == nil {
 			now, _ := os.ReadFile(staged)
 			if !bytes.Equal(old, now) {
-				return fmt.Errorf("%s already exists with other content than the package's %q; rename one of them", final, name)
+				return fmt.Errorf("%s already exists with other content than the imported file of that name; rename one of them", final)
 			}
 			continue
 		}

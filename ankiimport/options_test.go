@@ -2,10 +2,13 @@ package ankiimport
 
 import (
 	"bytes"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cardgen/cardgen/builder"
 )
 
 func samplePackage(t *testing.T) string {
@@ -102,13 +105,13 @@ func TestMapFoldsIntoBuiltIn(t *testing.T) {
 func TestProblemsTogether(t *testing.T) {
 	apkg := samplePackage(t)
 	dir := filepath.Join(t.TempDir(), "p")
-	_, err := Run(Options{File: apkg, Dir: dir, Maps: []string{"Basic=question:Front,answer:Verso", "Nope=question:X", "broken"}})
+	_, err := Run(Options{File: apkg, Dir: dir, Maps: []string{"Basic=question:Front,answer:Verso", "Nope=question:X", "broken", "Cloze=question:Back Extra"}})
 	probs, ok := err.(Problems)
 	if !ok {
 		t.Fatalf("err = %v (%T), want Problems", err, err)
 	}
 	msg := probs.Error()
-	for _, want := range []string{`has no field "Verso"; its fields are: Front, Back`, `the package has no note type "Nope"; its note types are: Basic, Cloze, 日语单词`, `--map "broken"`} {
+	for _, want := range []string{`has no field "Verso"; its fields are: Front, Back`, `the package has no note type "Nope"; its note types are: Basic, Cloze, 日语单词`, `--map "broken"`, `--map Cloze: its field "Back Extra" has no cloze deletion`} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("problems lack %q:\n%s", want, msg)
 		}
@@ -178,5 +181,35 @@ func TestLostTemplateFeatures(t *testing.T) {
 		if w := strings.Join(res.Plan.Warnings, "\n"); !strings.Contains(w, `note type "日语单词": template "Recognition" has a browser appearance`) {
 			t.Errorf("format %d: warnings = %s", f, w)
 		}
+	}
+}
+
+// Images a field carries as data: URIs become files; images on the web
+// become links (packages carry local files only); both with a warning where
+// something changed, and the project builds.
+func TestInlineAndRemoteImages(t *testing.T) {
+	fx := sampleDeck()
+	fx.notes[1].fields[1] = `<img src="data:image/png;base64,` + base64.StdEncoding.EncodeToString(png1) + `"> and <img alt="chart" src="https://example.com/a.png">`
+	apkg := filepath.Join(t.TempDir(), "x.apkg")
+	fx.writePackage(t, apkg, fmtLatest)
+	dir := filepath.Join(t.TempDir(), "p")
+	res, err := Run(Options{File: apkg, Dir: dir, SeedLock: builder.SeedLock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	validates(t, dir)
+	data, _ := os.ReadFile(filepath.Join(dir, "cards", "detection.toml"))
+	if !strings.Contains(string(data), "Back = '![](media/inline-") || !strings.Contains(string(data), "[chart](https://example.com/a.png)") {
+		t.Errorf("detection.toml:\n%s", data)
+	}
+	inl, _ := filepath.Glob(filepath.Join(dir, "cards", "media", "inline-*.png"))
+	if len(inl) != 1 {
+		t.Fatalf("inline images: %v", inl)
+	}
+	if b, _ := os.ReadFile(inl[0]); !bytes.Equal(b, png1) {
+		t.Errorf("%s is not the image of the data: URI", inl[0])
+	}
+	if w := strings.Join(res.Plan.Warnings, "\n"); !strings.Contains(w, `card "code-for-nms": images on the web became links`) {
+		t.Errorf("warnings = %s", w)
 	}
 }

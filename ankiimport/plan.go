@@ -25,7 +25,9 @@ type Plan struct {
 	Topics     []Topic
 	NoteTypes  []*DeclaredType
 	// Media maps a package media name to its file name in cards/media.
-	Media    map[string]string
+	Media map[string]string
+	// Inline are images fields carried as data: URIs, by file name in cards/media.
+	Inline   map[string][]byte
 	Warnings []string
 	// NoteTypeMods and CardMods seed the lock with the package's times.
 	NoteTypeMods map[string]int64
