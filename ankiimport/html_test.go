@@ -39,7 +39,7 @@ func TestFieldConversion(t *testing.T) {
 		{`{{c1::<b>Paris</b>::capital}} is in France`, `{{c1::**Paris**::capital}} is in France`},
 		{`<div>one</div><div>two</div>`, "one\n\ntwo"},
 		{`x<sub>2</sub> <span style="color:red">red</span>`, `x<sub>2</sub> red`},
-		{`<img src="http://example.com/a.png">`, `![](http://example.com/a.png)`},
+		{`<img src="http://example.com/a.png">`, `[image](http://example.com/a.png)`},
 		{`<script>alert(1)</script>ok`, `ok`},
 	} {
 		out, err := fc.convert(tc.in, mediaName)
