@@ -18,9 +18,10 @@ func newImport(stdout io.Writer) *cobra.Command {
 			".anki21b) and write a new project in NEWDIR (default: a folder named after\n" +
 			"the deck), or add its notes to an existing project with --into. Subdecks\n" +
 			"become topics, note types of the deck's own become declared note types, and\n" +
-			"every note keeps its GUID and modification time, so the first build updates\n" +
-			"the learners' notes in place. Every problem is reported at once; a failed\n" +
-			"import writes nothing. See README.md, \"Bring an existing deck\".",
+			"every note keeps its GUID and modification time, so the first build changes\n" +
+			"nothing in Anki and later edits update the learners' notes in place. Every\n" +
+			"problem is reported at once; a failed import writes nothing. See README.md,\n" +
+			"\"Bring an existing deck\", and docs/import.md.",
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
