@@ -99,6 +99,12 @@ func (p *pkg) readCollection(tmpDir string) (*collection, error) {
 	default:
 		return nil, fmt.Errorf("%s: collection schema %d is not one Anki writes to packages (11 or 18)", where, ver)
 	}
+	for _, nt := range c.NoteTypes {
+		// Anki repairs a sort field out of range the same way.
+		if nt.SortField < 0 || nt.SortField >= len(nt.Fields) {
+			nt.SortField = 0
+		}
+	}
 	if err == nil {
 		err = c.readNotes(db)
 	}

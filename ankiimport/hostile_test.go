@@ -231,3 +231,26 @@ func TestHostileInto(t *testing.T) {
 		}
 	}
 }
+
+// Nonsense in a collection's note types (a negative or too large sort field,
+// a note with other fields than its note type) is an error or repaired, never a panic.
+func TestDamagedCollection(t *testing.T) {
+	fx := sampleDeck()
+	fx.noteTypes[0].sortf = -3
+	fx.noteTypes[2].sortf = 99
+	apkg := filepath.Join(t.TempDir(), "odd.apkg")
+	fx.writePackage(t, apkg, fmtLegacy1)
+	if _, err := Run(Options{File: apkg, Dir: filepath.Join(t.TempDir(), "p")}); err != nil {
+		t.Fatalf("sort fields out of range: %v", err)
+	}
+	fx = sampleDeck()
+	fx.notes[0].fields = []string{"only one field"}
+	fx.notes[3].mid = 42
+	apkg = filepath.Join(t.TempDir(), "bad.apkg")
+	fx.writePackage(t, apkg, fmtLatest)
+	hostileRun(t, apkg, "has 1 fields, its note type \"Basic\" has 2")
+	_, err := Run(Options{File: apkg, Dir: filepath.Join(t.TempDir(), "q")})
+	if err == nil || !strings.Contains(err.Error(), "uses note type 42, which the package does not have") {
+		t.Errorf("err = %v", err)
+	}
+}
