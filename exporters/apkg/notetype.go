@@ -89,7 +89,7 @@ const baseCSS = `.card {
   color: #1f2328;
   background-color: #ffffff;
 }
-.card.nightMode, .nightMode .card, .night_mode .card {
+.card.nightMode, .card.night_mode, .nightMode .card, .night_mode .card {
   color: #e6edf3;
   background-color: #1e1e1e;
 }
@@ -105,7 +105,11 @@ hr#answer { border: 0; border-top: 1px solid #d0d7de; margin: 1em 0; }
 .nightMode hr#answer, .night_mode hr#answer { border-top-color: #3d444d; }
 .extra { margin-top: 1em; padding-top: 0.5em; border-top: 1px dashed #d0d7de; font-size: 0.9em; }
 .nightMode .extra, .night_mode .extra { border-top-color: #3d444d; }
-.meta { margin-top: 1.5em; font-size: 0.65em; color: #8c959f; }
+.meta { margin-top: 1.5em; font-size: 0.65em; color: #656d76; }
+.meta { max-width: calc(46em / 0.65); }
+.nightMode .meta, .night_mode .meta { color: #8d96a0; }
+a { color: #0969da; }
+.nightMode a, .night_mode a { color: #58a6ff; }
 .retired { color: #cf222e; }
 .nightMode .retired, .night_mode .retired { color: #ff7b72; }
 code, pre, kbd { font-family: ` + monoFonts + `; font-size: 0.85em; }
@@ -120,13 +124,8 @@ th, td { border: 1px solid #d0d7de; padding: 0.2em 0.6em; }
 img { max-width: 100%; height: auto; }
 `
 
-// nightCodeCSS gives highlighted code a dark background in night mode; the
-// token colours come from render.CSS.
-const nightCodeCSS = `.nightMode .hl-chroma, .night_mode .hl-chroma, .nightMode .hl-bg, .night_mode .hl-bg { background-color: #161b22; color: #e6edf3; }
-`
-
 // CSS is the stylesheet of every note type: one place, shared by all three.
-func CSS() string { return baseCSS + render.CSS() + nightCodeCSS }
+func CSS() string { return baseCSS + render.CSS() }
 
 // noteTypeHash covers everything the package carries for a note type, so its
 // lock mod moves iff a template, the CSS, a field or the name changes (§0 rule 4).
