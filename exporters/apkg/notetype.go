@@ -106,7 +106,7 @@ hr#answer { border: 0; border-top: 1px solid #d0d7de; margin: 1em 0; }
 .extra { margin-top: 1em; padding-top: 0.5em; border-top: 1px dashed #d0d7de; font-size: 0.9em; }
 .nightMode .extra, .night_mode .extra { border-top-color: #3d444d; }
 .meta { margin-top: 1.5em; font-size: 0.65em; color: #656d76; }
-.meta { max-width: calc(46em / 0.65); }
+.meta { max-width: calc(46em / 0.65); } /* the text's width, in the footer's smaller type */
 .nightMode .meta, .night_mode .meta { color: #8d96a0; }
 a { color: #0969da; }
 .nightMode a, .night_mode a { color: #58a6ff; }
@@ -118,7 +118,10 @@ pre { padding: 0.6em 0.8em; overflow-x: auto; border-radius: 6px; line-height: 1
 :not(pre) > code { padding: 0.1em 0.3em; border-radius: 4px; background-color: rgba(175, 184, 193, 0.2); }
 .nightMode :not(pre) > code, .night_mode :not(pre) > code { background-color: rgba(110, 118, 129, 0.4); }
 .math.display { overflow-x: auto; }
-table { border-collapse: collapse; margin: 0.5em 0; }
+/* On a phone, wide tables, code and formulas scroll inside their own box; the card never scrolls sideways. */
+.question, .answer, .extra { overflow-wrap: break-word; }
+table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse; margin: 0.5em 0; }
+pre, .math.display { max-width: 100%; box-sizing: border-box; }
 th, td { border: 1px solid #d0d7de; padding: 0.2em 0.6em; }
 .nightMode th, .nightMode td, .night_mode th, .night_mode td { border-color: #3d444d; }
 img { max-width: 100%; height: auto; }

@@ -85,9 +85,7 @@ func Print(ctx context.Context, chrome string, doc []byte, fit bool) (*Result, e
 
 	ctx, cancel := context.WithTimeout(ctx, printTimeout)
 	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, browserOptions(chrome, filepath.Join(dir, "profile"))...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	bctx, cancelBrowser := Start(ctx, chrome, filepath.Join(dir, "profile"))
 	defer cancelBrowser()
 
 	fail := func(step string, err error) (*Result, error) {
@@ -163,6 +161,15 @@ const minFitPoints = 5
 //
 //go:embed fit.js
 var fitScript string
+
+// Start launches the browser at chrome headless, offline and with the
+// throw-away profile folder profile; the returned context drives its first
+// tab, and cancel stops the browser.
+func Start(ctx context.Context, chrome, profile string) (context.Context, context.CancelFunc) {
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, browserOptions(chrome, profile)...)
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	return bctx, func() { cancelBrowser(); cancelAlloc() }
+}
 
 // browserOptions starts the browser headless, offline and with a fresh
 // profile, so that the printout depends on nothing but the page.
