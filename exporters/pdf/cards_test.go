@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -124,4 +125,48 @@ func textPieces(t *testing.T, h string) []string {
 	}
 	flush()
 	return out
+}
+
+// TestShippedStudyPagesAreFull prints the shipped deck in the study layout:
+// short cards stay whole, long ones break between blocks, so no page but the
+// last is left mostly empty by a card that did not fit under the one before.
+// Each page after the title and contents must hold at least 40% of the
+// lines of the fullest page.
+func TestShippedStudyPagesAreFull(t *testing.T) {
+	requireTools(t)
+	deck, ds := cards.Load("../../config.toml")
+	if deck == nil || ds.Err(false) != nil {
+		t.Fatalf("the shipped deck does not load: %v", ds)
+	}
+	rendered, err := exporters.Render(deck, render.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &exporters.Input{Deck: deck, Full: deck, Target: cards.FullTarget, HTML: rendered}
+	var buf bytes.Buffer
+	if err := (pdf.Exporter{Layout: htmlexp.Study}).Export(&buf, in); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "deck.pdf")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pages, _ := info(t, path)
+	t.Logf("%d cards on %d pages", len(deck.Cards), pages)
+	lines := make([]int, pages+1)
+	fullest := 0
+	for p := 3; p <= pages; p++ {
+		text := run(t, "pdftotext", "-layout", "-enc", "UTF-8", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), path, "-")
+		for _, l := range strings.Split(text, "\n") {
+			if strings.TrimSpace(l) != "" {
+				lines[p]++
+			}
+		}
+		fullest = max(fullest, lines[p])
+	}
+	for p := 3; p < pages; p++ {
+		if lines[p]*10 < fullest*4 {
+			t.Errorf("page %d holds %d lines, the fullest page %d: a card left it mostly empty", p, lines[p], fullest)
+		}
+	}
 }

@@ -120,6 +120,14 @@ func Print(ctx context.Context, chrome string, doc []byte, relayout func(html.Pa
 		return fail("", err)
 	}
 	res := &Result{}
+	if relayout == nil {
+		if _, err := chromedp.Call(bctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			return fail("emulating print media", err)
+		}
+		if _, err := chromedp.Run(bctx, chromedp.Evaluate[int](longScript)); err != nil {
+			return fail("measuring cards", err)
+		}
+	}
 	if relayout != nil {
 		// Measure with the print stylesheet, which is what the PDF shows.
 		if _, err := chromedp.Call(bctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
@@ -199,6 +207,25 @@ func major(product string) int {
 	n, _ := strconv.Atoi(m[1])
 	return n
 }
+
+// longScript marks the cards of the study and quiz layouts that are taller
+// than a third of a page "long", which lets them break across pages: kept
+// whole, each would leave the rest of a page empty. It returns their count.
+const longScript = `(() => {
+  const probe = document.createElement("div");
+  probe.style.height = "var(--page-height)";
+  document.body.appendChild(probe);
+  const page = probe.getBoundingClientRect().height;
+  probe.remove();
+  let n = 0;
+  for (const card of document.querySelectorAll("article.card")) {
+    if (page > 0 && card.getBoundingClientRect().height > page / 3) {
+      card.classList.add("long");
+      n++;
+    }
+  }
+  return n;
+})()`
 
 // split is one back cut in two by splitScript: Part of Card becomes First and Rest.
 type split struct {
