@@ -241,6 +241,7 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Paper, "paper", "", "paper size of the html and pdf formats: a4 or letter (default a4)")
 	cmd.Flags().BoolVar(&check, "check", false, "write nothing; fail if a generated file of the repository (README.md's question list) is out of date")
 	cmd.Flags().BoolVar(&opts.Locked, "locked", false, "fail, writing nothing, if the lock file is out of date (for CI)")
+	cmd.Flags().BoolVar(&opts.WriteRepo, "write-lock", false, "update the lock file and README even for an ad-hoc selection or another --out folder")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print errors only")
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "also print how long each stage took")
 	cacheFlag(cmd, &noCache)
