@@ -51,7 +51,7 @@ func prepare(configPath string, po prepareOptions, stderr io.Writer) (*cards.Dec
 	if po.cache != nil {
 		cache = po.cache
 	}
-	deck, ds := cards.LoadCached(configPath, cache)
+	deck, ds := cards.LoadWithHistory(configPath, cache, historyOf)
 	po.times.since("load", start)
 	if po.limitMemory && deck != nil {
 		// Rendering adds the HTML and the lock adds both locks, together about

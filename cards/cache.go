@@ -19,7 +19,7 @@ type Cache interface {
 const decodeKind = "decode"
 
 // decodeFormat changes whenever the encoding below or the decoded model does.
-const decodeFormat = 1
+const decodeFormat = 2
 
 func (l *loader) cachedDecode(path string, sum [32]byte) *decoded {
 	if l.cache == nil {
@@ -53,6 +53,7 @@ func marshalDecoded(d *decoded) []byte {
 		}
 		e.Strs(c.Topics)
 		e.Strs(c.Tags)
+		e.Bool(c.Revive)
 	}
 	e.Uint(uint64(len(d.undecoded)))
 	for _, k := range d.undecoded {
@@ -99,6 +100,7 @@ func unmarshalDecoded(b []byte) (*decoded, error) {
 		}
 		c.Topics = r.Strs()
 		c.Tags = r.Strs()
+		c.Revive = r.Bool()
 	}
 	if n := r.Count(); n > 0 {
 		d.undecoded = make([]toml.Key, n)
