@@ -15,10 +15,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/apkg"
+	"github.com/cardgen/cardgen/internal/faultinject"
+	"github.com/cardgen/cardgen/internal/fileset"
+	"github.com/cardgen/cardgen/internal/projlock"
 	"github.com/cardgen/cardgen/lock"
 )
 
@@ -52,6 +56,10 @@ type Options struct {
 	Verbose bool
 	// Progress shows a progress bar on Stderr when the build takes long (a terminal).
 	Progress bool
+	// KeepRepository leaves the lock file and the repository's generated
+	// files as they are: the outputs follow the lock as it would be written
+	// (a dry run of `cardgen sync`).
+	KeepRepository bool
 	// WriteRepo makes any build update the lock file and README, which
 	// otherwise only a build of the configured targets into the configured
 	// output folder does (docs/anki.md).
@@ -106,6 +114,27 @@ func Run(opts Options) (*Result, error) {
 	if opts.Quiet {
 		report = io.Discard
 	}
+	// One build, sync or import of a project at a time; an interrupted
+	// build's commit is finished first.
+	root := filepath.Dir(opts.ConfigPath)
+	held, err := projlock.Acquire(root, "build")
+	if err != nil {
+		return nil, err
+	}
+	defer held.Release()
+	if err := fileset.Recover(journalPath(root)); err != nil {
+		return nil, err
+	}
+	if cfg, _ := cards.LoadConfig(opts.ConfigPath); cfg != nil {
+		outDir := cfg.OutDir()
+		if opts.OutDir != "" {
+			outDir = opts.OutDir
+		}
+		if err := fileset.Recover(outJournalPath(outDir)); err != nil {
+			return nil, err
+		}
+		fileset.Clean(outDir, root, filepath.Dir(cfg.LockPath()))
+	}
 	// The lock file does not depend on the cards: read it while they load.
 	current := readLockAhead(opts.ConfigPath)
 	deck, html, err := prepare(opts.ConfigPath, prepareOptions{render: true, quiet: opts.Quiet, cache: opts.Cache, times: times, prog: prog, limitMemory: opts.LimitMemory}, stderr)
@@ -115,6 +144,9 @@ func Run(opts Options) (*Result, error) {
 	cfg := deck.Config
 	plans, err := planTargets(cfg, opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkLockPath(cfg, opts, plans); err != nil {
 		return nil, err
 	}
 	if err := checkPaper(opts.Paper); err != nil {
@@ -150,11 +182,18 @@ func Run(opts Options) (*Result, error) {
 	// Experiments (an ad-hoc selection, another output folder) leave the
 	// repository's lock and README alone: their exporters get the same note
 	// times, computed in memory.
-	writeRepo := opts.WriteRepo || opts.Filter.IsZero() && samePath(outDir, cfg.OutDir())
+	writeRepo := !opts.KeepRepository && (opts.WriteRepo || opts.Filter.IsZero() && samePath(outDir, cfg.OutDir()))
+	leftStale := ""
+	if lockFile.Stale && !writeRepo && !opts.KeepRepository {
+		leftStale = lockFile.Summary()
+	}
+	if !writeRepo {
+		lockFile.Stale = false
+	}
 	// The new lock goes to its temporary file now rather than being held
 	// through the exporters (38 MB for 100k cards); it is still renamed last.
 	var lockTmp string
-	if lockFile.Stale && writeRepo {
+	if lockFile.Stale {
 		if lockTmp, err = lock.WriteTemp(lockFile.Path, lockFile.Data); err != nil {
 			return nil, err
 		}
@@ -262,19 +301,35 @@ func Run(opts Options) (*Result, error) {
 	}
 	pending = append(pending, sums...)
 	times.since("checksums", start)
-	// The lock goes last: it changes only together with the artifacts built from it.
-	if lockFile.Stale && writeRepo {
-		pending = append(pending, pendingFile{tmp: lockTmp, final: lockFile.Path})
-		lockTmp = ""
-	}
-	// Every artifact is complete: only now replace the previous ones.
-	for i, p := range pending {
-		if err := os.Rename(p.tmp, p.final); err != nil {
-			return nil, fmt.Errorf("%s: %w", p.final, err)
+	// Generated parts of the repository (README's question list) follow the full deck.
+	var repo []pendingFile
+	if writeRepo {
+		if repo, err = stageRepoFiles(deck); err != nil {
+			return nil, err
 		}
-		pending[i].tmp = ""
 	}
-	pending = nil
+	set := fileset.Set{Journal: journalPath(cfg.Root), Dir: outDir}
+	if (!writeRepo || checkWritable(cfg.Root) != nil) && len(repo) == 0 && !lockFile.Stale {
+		// A read-only project folder, or one to keep as it is: only the output
+		// folder changes, so its journal goes beside it.
+		set.Journal = outJournalPath(outDir)
+	}
+	for _, p := range pending {
+		set.DirFiles = append(set.DirFiles, fileset.File{Tmp: p.tmp, Final: p.final})
+	}
+	for _, p := range repo {
+		set.Files = append(set.Files, fileset.File{Tmp: p.tmp, Final: p.final})
+	}
+	if lockFile.Stale {
+		set.Files = append(set.Files, fileset.File{Tmp: lockTmp, Final: lockFile.Path})
+	}
+	// Every file is complete: only now replace the previous ones, all together.
+	pending, lockTmp = nil, ""
+	start = time.Now()
+	if err := fileset.Commit(set); err != nil {
+		return nil, err
+	}
+	times.since("commit", start)
 	for _, a := range res.Artifacts {
 		if a.AnkiCards > 0 {
 			fmt.Fprintf(report, "wrote %s (%s, %s)\n", a.Path, plural(a.Cards, "note"), plural(a.AnkiCards, "card"))
@@ -283,16 +338,13 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 	fmt.Fprintf(report, "wrote %s and %s\n", filepath.Join(outDir, SumsName), filepath.Join(outDir, ManifestName))
-	if lockFile.Stale && writeRepo {
+	if lockFile.Stale {
 		fmt.Fprintf(report, "updated %s: %s\n", lockFile.Path, lockFile.Summary())
-	} else if lockFile.Stale {
-		fmt.Fprintf(report, "left %s as it is (a build of another selection or folder; --write-lock updates it): %s\n", lockFile.Path, lockFile.Summary())
+	} else if leftStale != "" {
+		fmt.Fprintf(report, "left %s as it is (a build of another selection or folder; --write-lock updates it): %s\n", lockFile.Path, leftStale)
 	}
-	// Generated parts of the repository (README's question list) follow the full deck.
-	if writeRepo {
-		if err := updateRepoFiles(deck, report); err != nil {
-			return nil, err
-		}
+	for _, p := range repo {
+		fmt.Fprintf(report, "updated %s\n", p.final)
 	}
 	if times != nil {
 		fmt.Fprintln(report, "time:")
@@ -302,6 +354,17 @@ func Run(opts Options) (*Result, error) {
 		return res, errors.Join(unavailable...)
 	}
 	return res, nil
+}
+
+// JournalName is the commit journal a build leaves in the project folder
+// only when it was interrupted while switching to its new files.
+const JournalName = ".cardgen-journal.json"
+
+func journalPath(root string) string { return filepath.Join(root, JournalName) }
+
+// outJournalPath is the journal of a build whose project folder is read-only.
+func outJournalPath(outDir string) string {
+	return filepath.Join(filepath.Dir(filepath.Clean(outDir)), ".cardgen-journal-"+filepath.Base(filepath.Clean(outDir))+".json")
 }
 
 // nameChecker is an exporter that refuses some output file names.
@@ -315,19 +378,9 @@ func updateLock(deck *cards.Deck, html *exporters.Rendered, opts Options) (*lock
 
 // updateLockWith is updateLock with the lock file read ahead by current, when not nil.
 func updateLockWith(deck *cards.Deck, html *exporters.Rendered, opts Options, current func() (*lock.Current, error)) (*lock.Plan, error) {
-	states, noteTypes, err := apkg.LockState(deck, html)
+	states, noteTypes, err := lockStates(deck, html)
 	if err != nil {
 		return nil, err
-	}
-	// The lock also keeps each card's additional topics, so `cardgen diff` can tell moves from locks alone.
-	byID := make(map[string]*cards.Card, len(deck.Cards))
-	for _, c := range deck.Cards {
-		byID[c.ID] = c
-	}
-	for i := range states {
-		if c := byID[states[i].ID]; c != nil && len(c.Topics) > 1 {
-			states[i].Topics = c.Topics[1:]
-		}
 	}
 	now := opts.Epoch
 	if now.IsZero() && opts.Now != nil {
@@ -351,6 +404,26 @@ func updateLockWith(deck *cards.Deck, html *exporters.Rendered, opts Options, cu
 		return nil, p.OutOfDate()
 	}
 	return p, nil
+}
+
+// lockStates computes what the lock records for every card and note type
+// of the full deck, exactly as every build does.
+func lockStates(deck *cards.Deck, html *exporters.Rendered) ([]lock.CardState, map[string]string, error) {
+	states, noteTypes, err := apkg.LockState(deck, html)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The lock also keeps each card's additional topics, so `cardgen diff` can tell moves from locks alone.
+	byID := make(map[string]*cards.Card, len(deck.Cards))
+	for _, c := range deck.Cards {
+		byID[c.ID] = c
+	}
+	for i := range states {
+		if c := byID[states[i].ID]; c != nil && len(c.Topics) > 1 {
+			states[i].Topics = c.Topics[1:]
+		}
+	}
+	return states, noteTypes, nil
 }
 
 // OutputName is <deck-id>[-<target>]<ext>; the full target has no suffix.
@@ -380,11 +453,17 @@ func planTargets(cfg *cards.Config, opts Options) ([]plan, error) {
 		}
 		t := cards.Target{Name: adhocName(opts.Filter), Topics: opts.Filter.Topics,
 			ExcludeTopics: opts.Filter.ExcludeTopics, Tags: opts.Filter.Tags}
+		if err := checkNamePart(t.Name); err != nil {
+			return nil, fmt.Errorf("--topic, --exclude-topic and --tag name the output files, and %w; pick a config target instead", err)
+		}
 		return []plan{{target: t, formats: formatsFor(t)}}, nil
 	}
 	var out []plan
 	for _, t := range cfg.Targets {
 		if opts.Target == "" || opts.Target == t.Name {
+			if err := checkNamePart(t.Name); err != nil {
+				return nil, fmt.Errorf("target %q: %w", t.Name, err)
+			}
 			out = append(out, plan{target: t, formats: formatsFor(t)})
 		}
 	}
@@ -399,6 +478,53 @@ func planTargets(cfg *cards.Config, opts Options) ([]plan, error) {
 		out = append(out, plan{target: cards.Target{Name: cards.FullTarget}, formats: formatsFor(cards.Target{})})
 	}
 	return out, nil
+}
+
+// checkLockPath fails when the lock file is also a file the build writes
+// into the output folder: one would overwrite the other.
+func checkLockPath(cfg *cards.Config, opts Options, plans []plan) error {
+	outDir := cfg.OutDir()
+	if opts.OutDir != "" {
+		outDir = opts.OutDir
+	}
+	lockAbs, err := filepath.Abs(cfg.LockPath())
+	if err != nil {
+		return err
+	}
+	same := func(path string) bool {
+		abs, err := filepath.Abs(path)
+		return err == nil && abs == lockAbs
+	}
+	for _, name := range []string{SumsName, ManifestName} {
+		if same(filepath.Join(outDir, name)) {
+			return fmt.Errorf("the lock file %q is also where the build writes %s; set [deck] lock in %s to another path", cfg.LockPath(), name, cfg.Path)
+		}
+	}
+	for _, p := range plans {
+		for _, f := range p.formats {
+			if e := exporterFor(f); e != nil && same(filepath.Join(outDir, OutputName(cfg, p.target.Name, e.Extension()))) {
+				return fmt.Errorf("the lock file %q is also the %s output of target '%s'; set [deck] lock in %s to another path", cfg.LockPath(), f, p.target.Name, cfg.Path)
+			}
+		}
+	}
+	return nil
+}
+
+// checkNamePart fails unless name can be part of one output file name: the
+// only place names from user input (targets, topics, tags) become paths.
+func checkNamePart(name string) error {
+	const maxName = 200 // leaves room for the deck id and extension within 255 bytes
+	switch {
+	case strings.ContainsAny(name, `/\:*?"<>|`):
+		return fmt.Errorf("%q would not be one file name in the output folder (it holds a path separator or a character Windows refuses)", name)
+	case strings.Contains(name, ".."), strings.HasPrefix(name, "."):
+		return fmt.Errorf("%q would not be one file name in the output folder (it holds '..' or starts with '.')", name)
+	case strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }):
+		return fmt.Errorf("%q holds a control character and cannot name a file", name)
+	case len(name) > maxName:
+		return fmt.Errorf("%.40q… is longer than %d bytes and cannot name a file", name, maxName)
+	}
+	return nil
 }
 
 // adhocName names a build selected by flags: --topic a,b gives "a-b".
@@ -455,16 +581,20 @@ var exportWriter = func(w io.Writer, format string) io.Writer { return w }
 
 type pendingFile struct{ tmp, final string }
 
-// writeTemp writes a complete file next to its destination, so the final
-// rename is atomic. On any error the temporary file is removed.
-func writeTemp(dir string, write func(io.Writer) error) (path string, err error) {
-	path, _, err = writeTempSum(dir, write)
+// writeTemp writes a complete file next to final, so the final rename is
+// atomic. On any error the temporary file is removed.
+func writeTemp(final string, write func(io.Writer) error) (path string, err error) {
+	path, _, err = writeTempSum(final, write)
 	return path, err
 }
 
 // writeTempSum is writeTemp that also returns the hex SHA-256 of what was
 // written, hashed on the way out rather than by reading the file again.
-func writeTempSum(dir string, write func(io.Writer) error) (path, sum string, err error) {
+func writeTempSum(final string, write func(io.Writer) error) (path, sum string, err error) {
+	dir := filepath.Dir(final)
+	if err := faultinject.At(faultinject.Point("create", final)); err != nil {
+		return "", "", err
+	}
 	f, err := os.CreateTemp(dir, ".cardgen-*.tmp")
 	if err != nil {
 		return "", "", fmt.Errorf("cannot write to %s: %w", dir, err)
@@ -476,11 +606,14 @@ func writeTempSum(dir string, write func(io.Writer) error) (path, sum string, er
 		}
 	}()
 	h := sha256.New()
-	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
+	bw := bufio.NewWriterSize(io.MultiWriter(faultWriter{f, faultinject.Point("write", final)}, h), 1<<20)
 	if err = write(bw); err != nil {
 		return "", "", err
 	}
 	if err = bw.Flush(); err != nil {
+		return "", "", err
+	}
+	if err = faultinject.At(faultinject.Point("sync", final)); err != nil {
 		return "", "", err
 	}
 	if err = f.Sync(); err != nil {
@@ -495,17 +628,43 @@ func writeTempSum(dir string, write func(io.Writer) error) (path, sum string, er
 	return f.Name(), hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// faultWriter passes the fault point of a file's writes (a full disk, in a test).
+type faultWriter struct {
+	w     io.Writer
+	point string
+}
+
+func (f faultWriter) Write(p []byte) (int, error) {
+	if err := faultinject.At(f.point); err != nil {
+		return 0, err
+	}
+	return f.w.Write(p)
+}
+
 // EpochFromEnv reads SOURCE_DATE_EPOCH (seconds since 1970, UTC); zero when unset.
 func EpochFromEnv() (time.Time, error) {
-	v := os.Getenv("SOURCE_DATE_EPOCH")
+	return epochFrom(os.Getenv("SOURCE_DATE_EPOCH"), time.Now())
+}
+
+// futureSlack is how far SOURCE_DATE_EPOCH may lie ahead of the clock (skew).
+const futureSlack = time.Hour
+
+func epochFrom(v string, now time.Time) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", v)
+	if err != nil || n < 0 || n > lock.MaxMod {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds between 1970 and 2100", v)
 	}
-	return time.Unix(n, 0).UTC(), nil
+	t := time.Unix(n, 0).UTC()
+	// Notes would carry a future mod, which Anki's Check Database resets to
+	// the present, and every later import would then update them again.
+	if t.After(now.Add(futureSlack)) {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%s (%s) is in the future; Anki would update every note it changes again on each import (docs/anki.md); use the last commit's time",
+			v, t.Format(time.RFC3339))
+	}
+	return t, nil
 }
 
 // readLockAhead starts reading and parsing the lock file of the config at

@@ -2,13 +2,15 @@ package builder
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/cardgen/cardgen/exporters/render"
 	"github.com/cardgen/cardgen/internal/cachefmt"
 	"github.com/cardgen/cardgen/internal/par"
+	"github.com/cardgen/cardgen/internal/safefile"
 )
 
 // EnvCacheDir names the build cache folder, overriding the default
@@ -33,9 +36,16 @@ const EnvCacheDir = "CARDGEN_CACHE_DIR"
 // same bytes of the topic file; anything else, a damaged entry included, is
 // a miss and is rebuilt. Output never depends on the cache, and deleting the
 // folder at any time is safe.
+//
+// Entries are authenticated with HMAC-SHA256 under a key kept outside the
+// cache folder (cacheKeyPath), so whoever can write the folder (a restored
+// CI cache, another user) cannot make an entry cardgen accepts: the cached
+// HTML skips the sanitizer, and must never change the output
+// (docs/security.md).
 type Cache struct {
 	dir  string
 	salt [32]byte
+	mac  []byte
 }
 
 // OpenCache returns the cache in $CARDGEN_CACHE_DIR or else the user's cache
@@ -61,7 +71,7 @@ func OpenCache() *Cache {
 }
 
 func newCache(dir string, identity []byte) *Cache {
-	c := &Cache{dir: dir}
+	c := &Cache{dir: dir, mac: cacheKey(cacheKeyPath(dir))}
 	c.salt = sha256.Sum256(append([]byte("cardgen build cache 1\x00"), identity...))
 	c.prune(time.Now())
 	return c
@@ -103,13 +113,67 @@ func buildIdentity() ([]byte, error) {
 	return h.Sum(id), nil
 }
 
+// EnvCacheKey names the file holding the cache's authentication key,
+// overriding <user config dir>/cardgen/cache-key.
+const EnvCacheKey = "CARDGEN_CACHE_KEY"
+
+// cacheKeyPath is where the key of the cache in dir is kept: never inside dir.
+func cacheKeyPath(dir string) string {
+	if p := os.Getenv(EnvCacheKey); p != "" {
+		return p
+	}
+	if testing.Testing() {
+		return filepath.Clean(dir) + ".key" // beside a test's own cache folder
+	}
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(base, "cardgen", "cache-key")
+}
+
+// cacheKey reads the key at path, creating it on first use; when it can be
+// neither read nor made, a key for this process only (the cache then only
+// serves this run).
+func cacheKey(path string) []byte {
+	if path != "" {
+		if k, err := safefile.ReadFile(path, 64); err == nil && len(k) == 32 {
+			return k
+		}
+		k := make([]byte, 32)
+		rand.Read(k)
+		if os.MkdirAll(filepath.Dir(path), 0o700) == nil {
+			if f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+				_, werr := f.Write(k)
+				if cerr := f.Close(); werr == nil && cerr == nil {
+					return k
+				}
+				os.Remove(path)
+			} else if k2, err := safefile.ReadFile(path, 64); err == nil && len(k2) == 32 {
+				return k2 // made by another process meanwhile
+			}
+		}
+	}
+	k := make([]byte, 32)
+	rand.Read(k)
+	return k
+}
+
 // entryMagic starts every entry file; the layout is magic, salt, key,
-// CRC-32C of the value, value.
-const entryMagic = "cgc2"
+// HMAC-SHA256 of all that and the value, value.
+const entryMagic = "cgc3"
 
-const entryHead = len(entryMagic) + 32 + 32 + 4
+const entryHead = len(entryMagic) + 32 + 32 + sha256.Size
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// MaxCacheEntryBytes caps a cache entry read (a topic file's rendered cards).
+const MaxCacheEntryBytes = 1 << 30
+
+func (c *Cache) sign(head, value []byte) []byte {
+	m := hmac.New(sha256.New, c.mac)
+	m.Write(head)
+	m.Write(value)
+	return m.Sum(nil)
+}
 
 func (c *Cache) slot(kind, path string) string {
 	if abs, err := filepath.Abs(path); err == nil {
@@ -149,7 +213,7 @@ func (c *Cache) get(kind, path string, key []byte) []byte {
 		return nil
 	}
 	name := c.slot(kind, path)
-	b, err := os.ReadFile(name)
+	b, err := safefile.ReadFile(name, MaxCacheEntryBytes)
 	if err != nil || len(b) < entryHead || string(b[:len(entryMagic)]) != entryMagic {
 		return nil
 	}
@@ -158,7 +222,7 @@ func (c *Cache) get(kind, path string, key []byte) []byte {
 		return nil
 	}
 	value := b[entryHead:]
-	if binary.LittleEndian.Uint32(b[entryHead-4:entryHead]) != crc32.Checksum(value, castagnoli) {
+	if !hmac.Equal(b[entryHead-sha256.Size:entryHead], c.sign(b[:entryHead-sha256.Size], value)) {
 		return nil
 	}
 	// Used entries stay young; prune removes the ones nobody reads.
@@ -186,7 +250,7 @@ func (c *Cache) Put(kind, path string, content [32]byte, value []byte) {
 	head = append(head, entryMagic...)
 	head = append(head, c.salt[:]...)
 	head = append(head, key[:]...)
-	head = binary.LittleEndian.AppendUint32(head, crc32.Checksum(value, castagnoli))
+	head = append(head, c.sign(head, value)...)
 	_, err = f.Write(head)
 	if err == nil {
 		_, err = f.Write(value)
@@ -240,7 +304,7 @@ const (
 	htmlKind  = "html"
 	checkKind = "check"
 	// renderFormat changes whenever the encoding below does.
-	renderFormat = 1
+	renderFormat = 2
 )
 
 // fileGroup is the cards of one topic file, by index in the deck.
@@ -272,8 +336,11 @@ func renderDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (
 	stripped := make([]exporters.Stripped, len(d.Cards))
 	err := fillDeck(d, c, htmlKind, done,
 		func(dec *cachefmt.Decoder, i int) {
-			f := exporters.Fields{Question: dec.Str(), Answer: dec.Str(), Extra: dec.Str()}
-			s := exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+			f := exporters.Fields{Question: dec.Str(), Answer: dec.Str(), Extra: dec.Str(), Values: dec.Strs()}
+			if len(f.Values) == 0 {
+				f.Values = nil
+			}
+			s := decodeStripped(dec)
 			if i >= 0 {
 				fields[i], stripped[i] = f, s
 			}
@@ -287,9 +354,8 @@ func renderDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (
 			e.Str(f.Question)
 			e.Str(f.Answer)
 			e.Str(f.Extra)
-			for _, ss := range s {
-				e.Strs(ss)
-			}
+			e.Strs(f.Values)
+			encodeStripped(e, s)
 		})
 	if err != nil {
 		return nil, err
@@ -307,7 +373,7 @@ func checkDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (c
 	stripped := make([]exporters.Stripped, len(d.Cards))
 	err := fillDeck(d, c, checkKind, done,
 		func(dec *cachefmt.Decoder, i int) {
-			s := exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+			s := decodeStripped(dec)
 			if i >= 0 {
 				stripped[i] = s
 			}
@@ -328,16 +394,25 @@ func checkDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (c
 }
 
 func encodeStripped(e *cachefmt.Encoder, s exporters.Stripped) {
+	e.Uint(uint64(len(s)))
 	for _, ss := range s {
 		e.Strs(ss)
 	}
+}
+
+func decodeStripped(dec *cachefmt.Decoder) exporters.Stripped {
+	s := make(exporters.Stripped, dec.Count())
+	for i := range s {
+		s[i] = dec.Strs()
+	}
+	return s
 }
 
 func storeChecks(d *cards.Deck, c *Cache, stripped []exporters.Stripped) {
 	groups := groupByFile(d)
 	par.Do(len(groups), func(g int) {
 		grp := groups[g]
-		if sum, ok := d.Sums[grp.file]; ok && c.Get(checkKind, grp.file, sum) == nil {
+		if sum, ok := fileKey(d, grp.file); ok && c.Get(checkKind, grp.file, sum) == nil {
 			c.Put(checkKind, grp.file, sum, encodeGroup(d, grp, make([]string, len(d.Cards)), func(e *cachefmt.Encoder, i int) { encodeStripped(e, stripped[i]) }))
 		}
 	})
@@ -359,7 +434,7 @@ func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
 		if c == nil {
 			return
 		}
-		if sum, ok := d.Sums[grp.file]; ok {
+		if sum, ok := fileKey(d, grp.file); ok {
 			if b := c.Get(kind, grp.file, sum); b != nil && readGroup(d, b, grp, nil, have, read) {
 				hit[g] = true
 				done(len(grp.cards))
@@ -401,7 +476,7 @@ func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
 	}
 	par.Do(len(groups), func(g int) {
 		grp := groups[g]
-		if sum, ok := d.Sums[grp.file]; ok && !hit[g] {
+		if sum, ok := fileKey(d, grp.file); ok && !hit[g] {
 			c.Put(kind, grp.file, sum, encodeGroup(d, grp, hashes, write))
 		}
 	})
@@ -466,10 +541,33 @@ func readGroup(d *cards.Deck, b []byte, grp fileGroup, hashes []string, have []b
 	return len(got) == len(grp.cards)
 }
 
-// sourceHash identifies what a card's rendering depends on: its Markdown.
+// fileKey is what a topic file's rendered entries are stored under: its
+// content, and the declared note types' field lists, which decide how its
+// cards' fields are ordered. A deck without declared types keys on the
+// content alone.
+func fileKey(d *cards.Deck, file string) ([32]byte, bool) {
+	sum, ok := d.Sums[file]
+	if !ok || len(d.Config.NoteTypes) == 0 {
+		return sum, ok
+	}
+	h := sha256.New()
+	h.Write(sum[:])
+	for _, nt := range d.Config.NoteTypes {
+		h.Write([]byte(nt.Slug + "\x00" + strings.Join(nt.FieldNames(), "\x1f") + "\x00"))
+	}
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out, true
+}
+
+// sourceHash identifies what a card's rendering depends on: its Markdown
+// (and, for a declared note type, which fields it has).
 func sourceHash(c *cards.Card) string {
 	h := sha256.New()
-	for _, s := range []string{c.Question, c.Answer, c.Extra} {
+	if c.NoteType != nil {
+		h.Write([]byte(c.NoteType.Slug + "\x00" + strings.Join(c.NoteType.FieldNames(), "\x1f") + "\x00"))
+	}
+	for _, s := range c.Sources() {
 		var n [8]byte
 		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
 		h.Write(n[:])

@@ -128,7 +128,7 @@ func writeChecksums(outDir string, cfg *cards.Config, arts []Artifact, pending [
 		data []byte
 	}{{SumsName, sums.Bytes()}, {ManifestName, manifest}} {
 		final := filepath.Join(outDir, f.name)
-		tmp, err := writeTemp(outDir, func(w io.Writer) error { _, err := w.Write(f.data); return err })
+		tmp, err := writeTemp(final, func(w io.Writer) error { _, err := w.Write(f.data); return err })
 		if err != nil {
 			for _, p := range out {
 				os.Remove(p.tmp)

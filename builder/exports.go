@@ -73,7 +73,7 @@ func (j *exportJob) run(outDir string) {
 		defer mu.Unlock()
 		j.warnings = append(j.warnings, fmt.Sprintf(format, args...))
 	}
-	tmp, sum, err := writeTempSum(outDir, func(w io.Writer) error { return j.e.Export(exportWriter(w, j.format), &in) })
+	tmp, sum, err := writeTempSum(j.final, func(w io.Writer) error { return j.e.Export(exportWriter(w, j.format), &in) })
 	if err != nil {
 		j.err = fmt.Errorf("%s: %w", j.final, err)
 		return

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Severity says whether a diagnostic fails validation.
@@ -42,7 +44,31 @@ func (d Diagnostic) String() string {
 			fmt.Fprintf(&loc, ":%d", d.Col)
 		}
 	}
-	return fmt.Sprintf("%s: %s: %s", loc.String(), d.Severity, d.Message)
+	return Printable(fmt.Sprintf("%s: %s: %s", loc.String(), d.Severity, d.Message))
+}
+
+// Printable makes a message safe for a terminal: control characters
+// (escape sequences, carriage returns, line breaks inside a line) and
+// bidirectional overrides, which ids and file names from the input may
+// hold, are shown as Go escapes (\x1b) instead of acting on the terminal.
+func Printable(s string) string {
+	if !strings.ContainsFunc(s, unprintable) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unprintable(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func unprintable(r rune) bool {
+	return r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029')
 }
 
 // Diagnostics is every problem found in one load, reported together.

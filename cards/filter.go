@@ -3,6 +3,7 @@ package cards
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Filter selects part of a deck. Within a list the match is a union; the lists combine as an intersection.
@@ -25,6 +26,11 @@ func (f Filter) Check(cfg *Config) error {
 	for _, t := range append(slices.Clone(f.Topics), f.ExcludeTopics...) {
 		if cfg.TopicIndex(t) < 0 {
 			return fmt.Errorf("unknown topic '%s'%s", t, didYouMean(t, cfg.TopicIDs()))
+		}
+	}
+	for _, t := range f.Tags {
+		if why := CheckTag(t); why != "" && !strings.Contains(why, "reserved") {
+			return fmt.Errorf("--tag %q cannot be a tag: %s", t, why)
 		}
 	}
 	return nil

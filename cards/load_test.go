@@ -188,7 +188,7 @@ anwser = "x"
 	}, {
 		name:  "tag with a space",
 		files: map[string]string{"cards/detection.toml": "[[cards]]\nid = \"a\"\ntags = [\"focal loss\"]\nquestion = \"q\"\nanswer = \"a\"\n"},
-		want: []string{`cards/detection.toml:3: error: tag "focal loss" of card 'a' is empty or contains a space or quote; ` +
+		want: []string{`cards/detection.toml:3: error: tag "focal loss" of card 'a' cannot be used: it contains the space U+0020; ` +
 			"Anki splits tags on spaces: use '-' or '::' instead"},
 	}, {
 		name:  "no cards at all",

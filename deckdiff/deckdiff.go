@@ -8,10 +8,10 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
+	"github.com/cardgen/cardgen/internal/safefile"
 	"github.com/cardgen/cardgen/lock"
 )
 
@@ -37,12 +37,15 @@ type Snapshot struct {
 	Retired map[string]Card
 }
 
+// MaxInputBytes caps an argument of diff (the package of 300,000 cards is about 140 MB).
+const MaxInputBytes = 2 << 30
+
 // zipMagic starts every .apkg, which is a zip archive.
 var zipMagic = []byte("PK\x03\x04")
 
 // Load reads a build from an .apkg or a lock file, told apart by content.
 func Load(path string) (*Snapshot, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, MaxInputBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +207,7 @@ func (d *Diff) WriteMarkdown(w io.Writer) error {
 	section("Retired", len(d.Retired), func(i int) string { return entry(d.Retired[i]) })
 	section("Moved between topics", len(d.Moved), func(i int) string {
 		m := d.Moved[i]
-		return entry(m.Card) + " (" + strings.Join(m.From, ", ") + " → " + strings.Join(m.Topics, ", ") + ")"
+		return entry(m.Card) + " (" + escapeAll(m.From) + " → " + escapeAll(m.Topics) + ")"
 	})
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -223,7 +226,35 @@ func Run(oldPath, newPath string, w io.Writer) error {
 	return Compare(old, cur).WriteMarkdown(w)
 }
 
-func entry(c Card) string { return "`" + c.ID + "`: " + escape(c.Question) }
+func entry(c Card) string { return codeSpan(c.ID) + ": " + escape(c.Question) }
+
+// codeSpan writes s as a Markdown code span that nothing in s can close:
+// the ids of a package or lock from elsewhere are untrusted text.
+func codeSpan(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || s == "" {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}
+
+func escapeAll(ss []string) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = escape(s)
+	}
+	return strings.Join(out, ", ")
+}
 
 // mdEscaper keeps a question literal in Markdown: no emphasis, links,
 // HTML, tables or math out of the characters it happens to contain.

@@ -25,12 +25,17 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cardgen/cardgen/internal/faultinject"
 	"github.com/cardgen/cardgen/internal/par"
+	"github.com/cardgen/cardgen/internal/safefile"
 	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // Version is the lock file format written by this cardgen.
 const Version = 1
+
+// MaxBytes caps the lock file read (the lock of 300,000 cards is 114 MB).
+const MaxBytes = 1 << 30
 
 // Lock is the content of cardgen.lock.
 type Lock struct {
@@ -62,6 +67,9 @@ type Card struct {
 	// Topics are the card's additional topics, comma-separated in topic file
 	// order (a string keeps Card comparable); absent when it has none.
 	Topics string `json:"topics,omitempty"`
+	// GUID is the card's own guid (a note brought from Anki), which the
+	// retired note must keep; absent for a GUID derived from the card id.
+	GUID string `json:"guid,omitempty"`
 }
 
 // Retired is a tombstone: a card that was in the set and no longer is.
@@ -71,6 +79,8 @@ type Retired struct {
 	Question string `json:"question"`
 	// Mod is the retirement time: the retired note's mod, later than any mod the card had.
 	Mod int64 `json:"mod"`
+	// GUID is the card's own guid, when it had one (see Card.GUID).
+	GUID string `json:"guid,omitempty"`
 }
 
 // New returns an empty lock.
@@ -88,7 +98,7 @@ type fileDoc struct {
 // Load reads the lock at path. A missing file gives an empty lock, as for a
 // deck that was never built.
 func Load(path string) (*Lock, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, MaxBytes)
 	if errors.Is(err, os.ErrNotExist) {
 		return New(), nil
 	}
@@ -123,6 +133,9 @@ func Parse(data []byte) (*Lock, error) {
 	}
 	if l.Retired == nil {
 		l.Retired = map[string]Retired{}
+	}
+	if err := l.check(); err != nil {
+		return nil, err
 	}
 	return l, nil
 }
@@ -200,11 +213,17 @@ func appendValue(b []byte, v any) []byte {
 		if v.Topics != "" {
 			b = appendField(b, ',', "topics", v.Topics)
 		}
+		if v.GUID != "" {
+			b = appendField(b, ',', "guid", v.GUID)
+		}
 	case Retired:
 		b = appendField(b, '{', "type", v.Type)
 		b = appendField(b, ',', "topic", v.Topic)
 		b = appendField(b, ',', "question", v.Question)
 		b = appendInt(b, "mod", v.Mod)
+		if v.GUID != "" {
+			b = appendField(b, ',', "guid", v.GUID)
+		}
 	default:
 		return append(b, jsonValue(v)...)
 	}
@@ -282,11 +301,20 @@ func (l *Lock) Save(path string) error {
 // WriteTemp writes data to a new temporary file beside path and returns its
 // name; the caller renames it over path (or removes it).
 func WriteTemp(path string, data []byte) (string, error) {
+	if err := faultinject.At(faultinject.Point("create", path)); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".cardgen-lock-*.tmp")
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
-	_, err = f.Write(data)
+	err = faultinject.At(faultinject.Point("write", path))
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = faultinject.At(faultinject.Point("sync", path))
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -315,6 +343,8 @@ type CardState struct {
 	Question string
 	// Topics are the additional topics, besides Topic.
 	Topics []string
+	// GUID is the card's own guid, "" when derived from its id.
+	GUID string
 }
 
 // ChangeKind says how an entry changed.
@@ -371,7 +401,7 @@ func (l *Lock) Update(cs []CardState, noteTypes map[string]string, now int64) (*
 	}
 
 	for _, c := range cs {
-		e := Card{Hash: c.Hash, Type: c.Type, Topic: c.Topic, Question: c.Question, Topics: strings.Join(c.Topics, ",")}
+		e := Card{Hash: c.Hash, Type: c.Type, Topic: c.Topic, Question: c.Question, Topics: strings.Join(c.Topics, ","), GUID: c.GUID}
 		prev, inSet := l.Cards[c.ID]
 		tomb, retired := l.Retired[c.ID]
 		switch {
@@ -398,7 +428,7 @@ func (l *Lock) Update(cs []CardState, noteTypes map[string]string, now int64) (*
 		if _, ok := next.Cards[id]; ok {
 			continue
 		}
-		next.Retired[id] = Retired{Type: prev.Type, Topic: prev.Topic, Question: prev.Question, Mod: bump(prev.Mod)}
+		next.Retired[id] = Retired{Type: prev.Type, Topic: prev.Topic, Question: prev.Question, Mod: bump(prev.Mod), GUID: prev.GUID}
 		changes = append(changes, Change{ID: id, Kind: Retire})
 	}
 	for id, t := range l.Retired {
@@ -480,7 +510,7 @@ type Current struct {
 
 // ReadCurrent reads and parses the lock file at path; a missing file is an empty lock.
 func ReadCurrent(path string) (*Current, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, MaxBytes)
 	missing := errors.Is(err, os.ErrNotExist)
 	if err != nil && !missing {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -41,8 +41,12 @@ type corpusCase struct {
 // TestRejectedInputs runs `cardgen validate` on inputs that must be rejected
 // with exit code 1, a message naming the file (and line), and no panic.
 func TestRejectedInputs(t *testing.T) {
-	card := func(body string) map[string]string {
-		return map[string]string{"cards/detection.toml": body}
+	card := func(body string, more ...string) map[string]string {
+		files := map[string]string{"cards/detection.toml": body}
+		for _, name := range more {
+			files[name] = "\x89PNG"
+		}
+		return files
 	}
 	cases := []corpusCase{
 		// TOML syntax, every kind.
@@ -71,7 +75,7 @@ func TestRejectedInputs(t *testing.T) {
 		{"no topic files", map[string]string{"cards/detection.toml": "", "cards/detection.txt": "x"}, `^cards: error: the question set has no cards`},
 		{"cloze without deletion", card("[[cards]]\nid = \"a\"\ntype = \"cloze\"\nquestion = \"plain\"\n"), `^cards/detection.toml:4: error: cloze card 'a' has no deletion`},
 		{"cloze with malformed deletion", card("[[cards]]\nid = \"a\"\ntype = \"cloze\"\nquestion = \"{{c0::x}}\"\n"), `^cards/detection.toml:4: error: cloze card 'a' has no deletion`},
-		{"duplicate ids across files", map[string]string{"cards/normalization.toml": corpusCard}, `^cards/normalization.toml:2: error: duplicate id 'ok': already used at cards/detection.toml:1`},
+		{"duplicate ids across files", map[string]string{"cards/normalization.toml": corpusCard}, `^cards/normalization.toml:2: error: duplicate id 'ok': also used at cards/detection.toml:2`},
 		{"duplicate ids in one file", card(corpusCard + corpusCard), `^cards/detection.toml:6: error: duplicate id 'ok'`},
 		{"ids differing only by case", map[string]string{"cards/normalization.toml": "[[cards]]\nid = \"OK\"\nquestion = \"q\"\n"}, `^cards/normalization.toml:2: error: id 'OK' is not a slug`},
 		{"id with underscore", card("[[cards]]\nid = \"a_b\"\nquestion = \"q\"\n"), `^cards/detection.toml:2: error: id 'a_b' is not a slug.*'a-b'`},
@@ -93,6 +97,41 @@ func TestRejectedInputs(t *testing.T) {
 		{"media html img escaping", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '<img src=\"../x.png\">'\n"), `^cards/detection.toml:4: error: .*points outside the cards folder`},
 		{"media wrong type", map[string]string{"cards/detection.toml": "[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](m/run.sh)\"\n", "cards/m/run.sh": "#!/bin/sh"}, `^cards/detection.toml:4: error: card 'a': media 'm/run.sh' has an unsupported type`},
 		{"media too large", map[string]string{"cards/detection.toml": "[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](m/big.png)\"\n", "cards/m/big.png": strings.Repeat("x", 5<<20+1)}, `^cards/detection.toml:4: error: card 'a': media 'm/big.png' is 5242881 bytes`},
+		// Hostile input: escapes that decode to Anki's field separator or NUL, tags Anki would split or cardgen owns.
+		{"field separator escape in question", card("[[cards]]\nid = \"a\"\nquestion = \"x\\u001fy\"\n"), `^cards/detection.toml:3: error: card 'a': the question contains the control character U\+001F`},
+		{"NUL escape in answer", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"x\\u0000y\"\n"), `^cards/detection.toml:4: error: card 'a': the answer contains the control character U\+0000`},
+		{"field separator escape in source", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nsource = \"s\\u001f\"\n"), `^cards/detection.toml:4: error: card 'a': the source contains the control character U\+001F`},
+		{"field separator escape in extra", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nextra = \"\\u001f\"\n"), `^cards/detection.toml:4: error: card 'a': the extra contains`},
+		{"field separator escape in tag", card("[[cards]]\nid = \"a\"\ntags = [\"x\\u001fy\"]\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: tag .* cannot be used: it contains the control character U\+001F`},
+		{"field separator escape in id", card("[[cards]]\nid = \"a\\u001f\"\nquestion = \"q\"\n"), `^cards/detection.toml:2: error: id .* is not a slug`},
+		{"ideographic space in tag", card("[[cards]]\nid = \"a\"\ntags = [\"深度\u3000学习\"]\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: tag .* it contains the space U\+3000`},
+		{"no-break space in tag", card("[[cards]]\nid = \"a\"\ntags = [\"a\u00a0b\"]\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: tag .* it contains the space U\+00A0`},
+		{"zero-width space in tag", card("[[cards]]\nid = \"a\"\ntags = [\"a\u200bb\"]\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: tag .* U\+200B`},
+		{"reserved tag cardgen::", card("[[cards]]\nid = \"a\"\ntags = [\"cardgen::retired\"]\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: tag "cardgen::retired" .* reserved`},
+		{"reserved tag topic::", card("[[cards]]\nid = \"a\"\ntags = [\"Topic::pose\"]\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: tag "Topic::pose" .* reserved`},
+		// Bounded work: cloze numbers past Anki's limit, shapes that exhaust the TOML decoder.
+		{"cloze number past int64", card("[[cards]]\nid = \"a\"\ntype = \"cloze\"\nquestion = \"{{c9223372036854775808::x}}\"\n"), `^cards/detection.toml:4: error: card 'a': cloze number c922337203685 is over Anki's limit of c500`},
+		{"cloze number 501", card("[[cards]]\nid = \"a\"\ntype = \"cloze\"\nquestion = \"{{c1::a}} {{c501::x}}\"\n"), `^cards/detection.toml:4: error: card 'a': cloze number c501 is over`},
+		{"32 KB of nested inline tables", card("x = " + strings.Repeat("{a=", 8000) + strings.Repeat("}", 8000) + "\n"), `^cards/detection.toml:1: error: arrays or inline tables nested more than 16 deep`},
+		{"10 MB of nested arrays", card("x = " + strings.Repeat("[", 10<<20) + "\n"), `^cards/detection.toml:1: error: arrays or inline tables nested more than 16 deep`},
+		{"60 KB dotted key", card(corpusCard + "\n" + strings.Repeat("a.", 30000) + "a = 1\n"), `^cards/detection.toml:6: error: a key with more than 16 dotted parts`},
+		{"60 KB quoted dotted key", card(strings.Repeat("\"a\".", 20000) + "a = 1\n"), `^cards/detection.toml:1: error: a key with more than 16 dotted parts`},
+		{"dotted table header", card("[" + strings.Repeat("a.", 5000) + "a]\n"), `^cards/detection.toml:1: error: a key with more than 16 dotted parts`},
+		{"60 KB bare key", card(strings.Repeat("k", 60000) + " = 1\n"), `^cards/detection.toml:1: error: a key or value of more than 1024 characters outside quotes`},
+		{"nested arrays in config", map[string]string{"config.toml": corpusConfig + "x = " + strings.Repeat("[", 100000) + "\n"}, `^config.toml:\d+: error: arrays or inline tables nested more than 16 deep`},
+		// Remote images in every form Markdown and HTML allow: found in the rendered HTML.
+		{"remote image by reference", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '''\n![x][ref]\n\n[ref]: https://e.com/x.png\n'''\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "https://e.com/x.png" from outside the deck`},
+		{"remote image, title in single quotes", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](https://e.com/x.png 't')\"\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "https://e.com/x.png"`},
+		{"remote image, title in parentheses", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"![x](https://e.com/x.png (t))\"\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "https://e.com/x.png"`},
+		{"remote image, nested brackets", card("[[cards]]\nid = \"a\"\nquestion = \"![a [b] c](https://e.com/x.png)\"\n"), `^cards/detection.toml:3: error: card 'a': the question loads "https://e.com/x.png"`},
+		{"remote image, unquoted src", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"<img src=https://e.com/x.png>\"\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "https://e.com/x.png"`},
+		{"remote image, protocol-relative unquoted", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nextra = \"<IMG SRC=//e.com/x.png>\"\n"), `^cards/detection.toml:4: error: card 'a': the extra loads "//e.com/x.png"`},
+		{"remote image, reference with angle brackets", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '''\n![x][r]\n\n[r]: <//e.com/x.png> \"t\"\n'''\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "//e.com/x.png"`},
+		{"local image by reference", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '''\n![x][r]\n\n[r]: m/x.png\n'''\n", "cards/m/x.png"), `^cards/detection.toml:4: error: card 'a': the answer shows image "m/x.png", which would not be packaged`},
+		// Diagnostics never pass terminal escapes or carriage returns through.
+		{"terminal escape in id", card("[[cards]]\nid = \"a\\u001b]0;pwned\\u0007\\u001b[2J\"\nquestion = \"q\"\n"), `^cards/detection.toml:2: error: id 'a\\x1b\]0;pwned\\a\\x1b\[2J' is not a slug`},
+		{"carriage return in a file name", map[string]string{"cards/x\rfake.toml": corpusCard}, `^cards/x\\rfake.toml: error: unknown topic`},
+		{"bidi override in a tag", card("[[cards]]\nid = \"a\"\ntags = [\"a\\u202eb\"]\nquestion = \"q\"\n"), `^cards/detection.toml:3: error: tag "a\\u202eb" of card .a. cannot be used: it contains the control character U\+202E`},
 		// Config.
 		{"config missing namespace", map[string]string{"config.toml": strings.Replace(corpusConfig, "namespace = \"t\"\n", "", 1)}, `^config.toml:1: error: \[deck\] namespace is missing`},
 		{"config unknown format", map[string]string{"config.toml": strings.Replace(corpusConfig, `["csv-plain"]`, `["apkg", "docx"]`, 1)}, `^config.toml:7: error: \[output\] formats names unknown format 'docx'`},
@@ -190,6 +229,7 @@ func TestHandledInputs(t *testing.T) {
 		{"lists 300 deep", literal(deepList(300)), ""},
 		{"emphasis 5000 deep", literal(strings.Repeat("*a ", 5000) + strings.Repeat(" a*", 5000)), ""},
 		{"links 5000 deep", literal(strings.Repeat("[", 5000) + "x" + strings.Repeat("](u)", 5000)), ""},
+		{"1 MB of unclosed inline math", literal(strings.Repeat("$a ", 1<<20/3)), ""},
 		{"unbalanced dollar", literal("price $5, formula $x + y and $$ never closed"), ""},
 		{"script tag", literal("<script>alert(1)</script>"), `^cards/detection.toml:4: warning: card 'a': unsafe HTML removed from the answer: <script>$`},
 		{"event handler", literal(`<b onmouseover="alert(1)">x</b>`), `onmouseover on <b>`},

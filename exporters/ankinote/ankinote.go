@@ -12,15 +12,17 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"html"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/render"
+	"github.com/cardgen/cardgen/internal/safefile"
 )
 
 // NoteType is the identity and field list of one note type owned by the deck.
@@ -34,6 +36,9 @@ type NoteType struct {
 	// SortField is the index of the field shown in the browser's sort column.
 	SortField int
 	Cloze     bool
+	// Declared is the project's own note type (notetypes/<slug>.toml), whose
+	// templates and CSS the package carries as written; nil for a built-in type.
+	Declared *cards.NoteType
 }
 
 // Field lists, frozen. ID comes first so that old importers, which match on
@@ -43,8 +48,12 @@ var (
 	clozeFields = []string{"ID", "Text", "Extra", "Source"}
 )
 
-// For returns the note type that carries cards of type t.
+// For returns the note type that carries cards of type t: a built-in type,
+// or a note type the project declares.
 func For(cfg *cards.Config, t cards.Type) NoteType {
+	if d := cfg.NoteType(string(t)); d != nil {
+		return NoteType{Kind: t, ID: d.ID, Name: d.Name, Fields: d.FieldNames(), SortField: d.SortField, Cloze: d.Cloze, Declared: d}
+	}
 	nt := NoteType{Kind: t, ID: noteTypeID(cfg.Deck.Namespace, t), SortField: 1}
 	switch t {
 	case cards.Cloze:
@@ -60,11 +69,30 @@ func For(cfg *cards.Config, t cards.Type) NoteType {
 	return nt
 }
 
-// All returns the deck's note types in a stable order.
+// CheckIDs reports a declared note type whose id is one of the built-in
+// types' ids: Anki matches note types by id, so the two would overwrite each other.
+func CheckIDs(cfg *cards.Config) cards.Diagnostics {
+	var ds cards.Diagnostics
+	for _, nt := range cfg.NoteTypes {
+		for _, t := range cards.Types {
+			if b := For(cfg, t); b.ID == nt.ID {
+				ds = append(ds, cards.Diagnostic{File: nt.File, Line: nt.LineOf("id"), Severity: cards.Error,
+					Message: fmt.Sprintf("note type id %d is the id of the built-in note type '%s' (%s); choose another id", nt.ID, b.Name, t)})
+			}
+		}
+	}
+	return ds
+}
+
+// All returns the deck's note types in a stable order: the built-in ones,
+// then the declared ones by slug.
 func All(cfg *cards.Config) []NoteType {
-	out := make([]NoteType, len(cards.Types))
-	for i, t := range cards.Types {
-		out[i] = For(cfg, t)
+	out := make([]NoteType, 0, len(cards.Types)+len(cfg.NoteTypes))
+	for _, t := range cards.Types {
+		out = append(out, For(cfg, t))
+	}
+	for _, d := range cfg.NoteTypes {
+		out = append(out, For(cfg, cards.Type(d.Slug)))
 	}
 	return out
 }
@@ -73,6 +101,21 @@ func All(cfg *cards.Config) []NoteType {
 // format summary recommends (§2.5); it is not subject to the timestamp rule.
 func noteTypeID(namespace string, t cards.Type) int64 {
 	return 1<<30 + int64(hash64(namespace+":notetype:"+string(t))%(1<<30))
+}
+
+// GUID is the one rule for a note's identity, used by every output keyed by
+// GUID (the package, the Anki CSV, the lock, list and diff): the card's own
+// guid when it has one (a note brought from Anki), else the GUID derived from
+// the namespace and the card id.
+func GUID(namespace string, c *cards.Card) string { return GUIDOf(namespace, c.ID, c.GUID) }
+
+// GUIDOf is GUID for a card known by its id and own guid ("" for none), such
+// as a retired card in the lock.
+func GUIDOf(namespace, id, guid string) string {
+	if guid != "" {
+		return guid
+	}
+	return cards.GUID(namespace, id)
 }
 
 // DeckID derives a stable deck id from the deck's full name.
@@ -110,8 +153,18 @@ func RetiredDeckName(cfg *cards.Config) string { return RootDeckName(cfg) + "::�
 // find and delete it (docs/anki.md).
 const RetiredTag = "cardgen::retired"
 
-// cleanDeckPart keeps a deck name component valid: no "::", no quotes, trimmed (§2.4.2).
+// cleanDeckPart keeps a deck name component valid: no "::", no quotes, no
+// line breaks or other control characters (a CSV row and Anki's deck list
+// are one line each), trimmed (§2.4.2).
 func cleanDeckPart(s string) string {
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		s = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, s)
+	}
 	return strings.TrimSpace(deckPartReplacer.Replace(s))
 }
 
@@ -135,27 +188,39 @@ func Values(c *cards.Card, f exporters.Fields, media map[string]string) []string
 			return h
 		}
 		return render.RewriteImages(h, func(src string) string {
+			// The renderer percent-encodes non-ASCII letters and '%'; the map has the paths as written.
 			if name, ok := media[src]; ok {
+				return name
+			}
+			if name, ok := media[render.DecodedSource(src)]; ok {
 				return name
 			}
 			return src
 		})
 	}
-	src := html.EscapeString(c.Source)
+	if c.NoteType != nil {
+		out := make([]string, len(f.Values))
+		for i, v := range f.Values {
+			out[i] = rewrite(v)
+		}
+		return out
+	}
+	// Every field is HTML: the id too, though a loaded card's id is a slug.
+	id, src := html.EscapeString(c.ID), html.EscapeString(c.Source)
 	if c.Type == cards.Cloze {
 		extra := f.Answer
 		if f.Extra != "" {
 			extra = strings.TrimSpace(extra + "\n" + f.Extra)
 		}
-		return []string{c.ID, rewrite(f.Question), rewrite(extra), src}
+		return []string{id, rewrite(f.Question), rewrite(extra), src}
 	}
-	return []string{c.ID, rewrite(f.Question), rewrite(f.Answer), rewrite(f.Extra), src}
+	return []string{id, rewrite(f.Question), rewrite(f.Answer), rewrite(f.Extra), src}
 }
 
 // MediaName is the packaged name of a media file: a content hash, so new
 // content gets a new name and never clashes with a learner's files (§5.3).
 func MediaName(namespace, path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path, cards.MaxMediaBytes)
 	if err != nil {
 		return "", err
 	}

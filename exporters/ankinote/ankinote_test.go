@@ -52,3 +52,17 @@ func TestTagsAndValues(t *testing.T) {
 		t.Errorf("cloze values (-want +got):\n%s", diff)
 	}
 }
+
+// TestDeckNamesAreOneLine: a deck or topic name with line breaks or other
+// control characters from config.toml gives a one-line Anki deck name.
+func TestDeckNamesAreOneLine(t *testing.T) {
+	cfg := &cards.Config{Deck: cards.DeckConfig{Namespace: "n", Name: "CV\r\n面试题"},
+		Topics: []cards.Topic{{ID: "detection", Name: "目标\n检测\x1f\x00"}}}
+	if got := DeckName(cfg, "detection"); got != "CV  面试题::目标 检测" {
+		t.Errorf("deck name = %q", got)
+	}
+	// Every field is HTML, the ID too.
+	if got := Values(&cards.Card{ID: `a"<b>`, Type: cards.Basic}, exporters.Fields{}, nil)[0]; got != "a&#34;&lt;b&gt;" {
+		t.Errorf("ID field = %q", got)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	stdhtml "html"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/cardgen/cardgen/exporters"
 	"github.com/cardgen/cardgen/exporters/html/mathml"
 	"github.com/cardgen/cardgen/exporters/render"
+	"github.com/cardgen/cardgen/internal/safefile"
 )
 
 // mathRE finds the math the renderer wrote: \(…\) in an inline span, \[…\]
@@ -82,7 +82,7 @@ func (m *media) inline(h string, c *cards.Card, in *exporters.Input) (string, er
 	var ferr error
 	out := render.RewriteImages(h, func(src string) string {
 		for _, md := range c.Media {
-			if md.Ref != src {
+			if md.Ref != src && md.Ref != render.DecodedSource(src) {
 				continue
 			}
 			uri, err := m.dataURI(md.Path)
@@ -102,7 +102,7 @@ func (m *media) dataURI(path string) (string, error) {
 	if uri, ok := m.uris[path]; ok {
 		return uri, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, cards.MaxMediaBytes)
 	if err != nil {
 		return "", err
 	}

@@ -51,29 +51,60 @@ type mathInlineParser struct{}
 
 func (mathInlineParser) Trigger() []byte { return []byte{'$'} }
 
+// mathMemo remembers, per document, the last span of a paragraph known to
+// hold no closing delimiter, so each "$" of a paragraph full of unclosed
+// ones does not scan to its end again: parsing stays linear.
+type mathMemo struct {
+	// from and to are source offsets: a scan that began at from found no closer before to.
+	from, to [2]int
+}
+
+var mathMemoKey = parser.NewContextKey()
+
+func memoOf(pc parser.Context) *mathMemo {
+	if m, ok := pc.Get(mathMemoKey).(*mathMemo); ok {
+		return m
+	}
+	m := &mathMemo{from: [2]int{-1, -1}, to: [2]int{-1, -1}}
+	pc.Set(mathMemoKey, m)
+	return m
+}
+
 // Parse follows pandoc's tex_math_dollars rule: the opening $ is not followed
 // by a space, the closing $ is not preceded by a space nor followed by a digit,
 // so prices like "$5 and $6" stay text.
 func (mathInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
-	line, _ := block.PeekLine()
+	line, seg := block.PeekLine()
 	display := len(line) > 1 && line[1] == '$'
-	open := 1
+	open, kind := 1, 0
 	if display {
-		open = 2
+		open, kind = 2, 1
 	}
 	if len(line) <= open || (!display && isSpace(line[open])) {
+		return nil
+	}
+	// A closer after this opener would have closed the earlier scan that
+	// passed over it and failed: no need to look again.
+	memo := memoOf(pc)
+	if start := seg.Start; memo.from[kind] >= 0 && start > memo.from[kind] && start < memo.to[kind] {
+		return nil
+	}
+	fail := func(end int) ast.Node {
+		memo.from[kind], memo.to[kind] = seg.Start, end
 		return nil
 	}
 	// Collect the raw source up to the closing delimiter, across soft line breaks.
 	l, pos := block.Position()
 	block.Advance(open)
 	var tex []byte
+	end := seg.Stop
 	for {
-		line, _ := block.PeekLine()
+		line, lseg := block.PeekLine()
 		if line == nil {
 			block.SetPosition(l, pos)
-			return nil
+			return fail(end)
 		}
+		end = lseg.Stop
 		for i := 0; i < len(line); i++ {
 			switch line[i] {
 			case '\\':
@@ -100,7 +131,7 @@ func (mathInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Cont
 		}
 		if util.IsBlank(line) {
 			block.SetPosition(l, pos)
-			return nil
+			return fail(lseg.Start)
 		}
 		tex = append(tex, line...)
 		block.AdvanceLine()

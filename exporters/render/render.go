@@ -112,7 +112,10 @@ func (r *Renderer) Render(src string) (h string, stripped []string, err error) {
 	if !bytes.Equal(clean, raw) {
 		stripped = removed(string(raw), string(clean))
 	}
-	return string(bytes.TrimSpace(clean)), stripped, nil
+	out := string(bytes.TrimSpace(clean))
+	// Card HTML must never load from the network (docs/security.md).
+	stripped = append(stripped, remoteSources(out)...)
+	return out, stripped, nil
 }
 
 // scratch is the scratch space of one Render call, reused across calls:

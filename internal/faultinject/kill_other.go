@@ -1,0 +1,7 @@
+//go:build !unix
+
+package faultinject
+
+import "os"
+
+func killSelf() { os.Exit(137) }

@@ -1,0 +1,21 @@
+//go:build windows
+
+package projlock
+
+import (
+	"os"
+
+	"golang.org/x/sys/windows"
+)
+
+var errWouldBlock = windows.ERROR_LOCK_VIOLATION
+
+func lockFile(f *os.File) error {
+	ol := new(windows.Overlapped)
+	return windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, ol)
+}
+
+func unlockFile(f *os.File) {
+	ol := new(windows.Overlapped)
+	windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, ol)
+}
