@@ -547,17 +547,20 @@ func hasError(ds Diagnostics) bool {
 }
 
 var (
-	mdImageRE  = regexp.MustCompile(`!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
-	htmlImgRE  = regexp.MustCompile(`(?i)<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']`)
+	mdImageRE = regexp.MustCompile(`!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
+	htmlImgRE = regexp.MustCompile(`(?i)<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']`)
+	// SoundRE is Anki's own audio reference, which a card may also write.
+	SoundRE    = regexp.MustCompile(`\[sound:([^\]\s]+)\]`)
 	urlSchemRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
 )
 
-// MediaRefs returns the image references of Markdown text, in order of appearance.
+// MediaRefs returns the media references of Markdown text (images, audio
+// written as an image, and Anki's [sound:…]), in order of appearance.
 func MediaRefs(md string) []string {
 	var out []string
-	for _, re := range []*regexp.Regexp{mdImageRE, htmlImgRE} {
+	for _, re := range []*regexp.Regexp{mdImageRE, htmlImgRE, SoundRE} {
 		// Most text has no tag at all; the case-insensitive regexp would still scan every byte.
-		if re == htmlImgRE && !strings.Contains(md, "<") {
+		if re == htmlImgRE && !strings.Contains(md, "<") || re == SoundRE && !strings.Contains(md, "[sound:") {
 			continue
 		}
 		for _, m := range re.FindAllStringSubmatch(md, -1) {

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"path"
 	"regexp"
 	"strings"
 
@@ -256,4 +257,29 @@ func firstOffset(n ast.Node) int {
 // prevLine is the offset of the start of the line before the one at line.
 func prevLine(source []byte, line int) int {
 	return bytes.LastIndexByte(source[:line-1], '\n') + 1
+}
+
+var (
+	mdAudioRE = regexp.MustCompile(`!\[([^\]]*)\]\(\s*<?([^)\s>]+\.(?i:mp3|ogg|wav|m4a))>?(?:\s+"[^"]*")?\s*\)`)
+	soundRE   = regexp.MustCompile(`\[sound:([^\]\s]+)\]`)
+)
+
+// audioLinks turns sound files written as images (![…](a.mp3)) and Anki's
+// [sound:a.mp3] into links: a reader cannot show a sound as an image.
+func audioLinks(src string) string {
+	if !strings.Contains(src, "](") && !strings.Contains(src, "[sound:") {
+		return src
+	}
+	src = mdAudioRE.ReplaceAllStringFunc(src, func(m string) string {
+		sub := mdAudioRE.FindStringSubmatch(m)
+		label := sub[1]
+		if label == "" {
+			label = path.Base(sub[2])
+		}
+		return "[🔊 " + label + "](" + sub[2] + ")"
+	})
+	return soundRE.ReplaceAllStringFunc(src, func(m string) string {
+		ref := soundRE.FindStringSubmatch(m)[1]
+		return "[🔊 " + path.Base(ref) + "](" + ref + ")"
+	})
 }
