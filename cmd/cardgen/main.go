@@ -90,6 +90,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		newTopics(cfg, stdout, stderr),
 		newBuild(cfg, stderr),
 		newDiff(stdout),
+		newImport(stdout),
 		newSync(cfg, stdout, stderr),
 		newVersion(stdout),
 	)
