@@ -182,7 +182,7 @@ func checkAnkiProject(t *testing.T, dir string, files map[string]string) {
 		`Costs \$5`,
 		`Softmax: {{c1::$p_i = e^{z_i}/\sum_j e^{z_j}$}} sums to {{c2::one::a number}}.`,
 		`$$\sum_i p_i = 1$$`,
-		"Audio = '[sound:neko.mp3]'",
+		"Audio = '[sound:media/neko.mp3]'",
 		"tags = ['jlpt::n5']",
 		"tags = ['iou', 'metric']",
 		"id = 'softmax-sums-to-one'",

@@ -115,7 +115,8 @@ func (fc *fieldConverter) convert(field string, rename func(string) string) (con
 	s = soundRE.ReplaceAllStringFunc(s, func(m string) string {
 		name := html.UnescapeString(m[7 : len(m)-1])
 		out.Media = append(out.Media, name)
-		return ph.add("[sound:" + rename(name) + "]")
+		// cardgen reads [sound:…] as a path under the cards folder, like an image.
+		return ph.add("[sound:" + mediaRef(rename(name)) + "]")
 	})
 	doc, err := nethtml.Parse(strings.NewReader("<body>" + s + "</body>"))
 	if err != nil {

@@ -35,7 +35,7 @@ func TestFieldConversion(t *testing.T) {
 		{`see \[E=mc^2\] here`, `see $$E=mc^2$$ here`},
 		{`\(a &lt; b\)`, `$a < b$`},
 		{`costs $5 and $6`, `costs \$5 and \$6`},
-		{`[sound:a b.mp3]`, `[sound:a-b-2a2f41e9.mp3]`},
+		{`[sound:a b.mp3]`, `[sound:media/a-b-2a2f41e9.mp3]`},
 		{`{{c1::<b>Paris</b>::capital}} is in France`, `{{c1::**Paris**::capital}} is in France`},
 		{`<div>one</div><div>two</div>`, "one\n\ntwo"},
 		{`x<sub>2</sub> <span style="color:red">red</span>`, `x<sub>2</sub> red`},

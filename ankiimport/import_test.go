@@ -140,7 +140,7 @@ func checkSampleProject(t *testing.T, dir string, res *Result) {
 	if len(words) != 2 || !strings.HasPrefix(words[0]["id"].(string), "n-") || words[0]["type"] != "nt-"+words[0]["type"].(string)[3:] {
 		t.Errorf("words = %v", words)
 	}
-	if got := words[0]["fields"].(map[string]any)["Audio"]; got != "[sound:neko.mp3]" {
+	if got := words[0]["fields"].(map[string]any)["Audio"]; got != "[sound:media/neko.mp3]" {
 		t.Errorf("Audio = %q", got)
 	}
 	// Declared note types keep id, fields, templates and CSS.

@@ -331,7 +331,8 @@ func buildPackage(cfg *cards.Config, target string, opts Options) (string, func(
 	cleanup := func() { os.RemoveAll(dir) }
 	res, err := builder.Run(builder.Options{ConfigPath: opts.ConfigPath, OutDir: dir, Formats: []string{"apkg"},
 		Target: target, Filter: opts.Filter, Epoch: opts.Epoch, Quiet: true, Stderr: opts.Stderr, Cache: opts.Cache,
-		KeepRepository: opts.DryRun})
+		// What was pushed to Anki is what the lock must record.
+		KeepRepository: opts.DryRun, WriteRepo: !opts.DryRun})
 	if err != nil {
 		cleanup()
 		return "", nil, err

@@ -60,6 +60,10 @@ type Options struct {
 	// files as they are: the outputs follow the lock as it would be written
 	// (a dry run of `cardgen sync`).
 	KeepRepository bool
+	// WriteRepo makes any build update the lock file and README, which
+	// otherwise only a build of the configured targets into the configured
+	// output folder does (docs/anki.md).
+	WriteRepo bool
 	// LimitMemory lets the build set the process's soft memory limit from
 	// the size of the deck (see limitMemory); for a command, not a library caller.
 	LimitMemory bool
@@ -75,6 +79,9 @@ type Artifact struct {
 	Topics []string
 	// SHA256 is the hex digest of the file's bytes.
 	SHA256 string
+	// AnkiCards is the number of cards Anki makes of the notes (reversed
+	// and cloze notes make several), for the formats Anki imports; else 0.
+	AnkiCards int
 }
 
 // Result reports what a build did.
@@ -168,12 +175,24 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	outDir := cfg.OutDir()
+	if opts.OutDir != "" {
+		outDir = opts.OutDir
+	}
+	// Experiments (an ad-hoc selection, another output folder) leave the
+	// repository's lock and README alone: their exporters get the same note
+	// times, computed in memory.
+	writeRepo := !opts.KeepRepository && (opts.WriteRepo || opts.Filter.IsZero() && samePath(outDir, cfg.OutDir()))
+	leftStale := ""
+	if lockFile.Stale && !writeRepo && !opts.KeepRepository {
+		leftStale = lockFile.Summary()
+	}
+	if !writeRepo {
+		lockFile.Stale = false
+	}
 	// The new lock goes to its temporary file now rather than being held
 	// through the exporters (38 MB for 100k cards); it is still renamed last.
 	var lockTmp string
-	if opts.KeepRepository {
-		lockFile.Stale = false
-	}
 	if lockFile.Stale {
 		if lockTmp, err = lock.WriteTemp(lockFile.Path, lockFile.Data); err != nil {
 			return nil, err
@@ -192,10 +211,6 @@ func Run(opts Options) (*Result, error) {
 		times.since("gc", start)
 	}
 
-	outDir := cfg.OutDir()
-	if opts.OutDir != "" {
-		outDir = opts.OutDir
-	}
 	if err := prepareOutDir(outDir); err != nil {
 		return nil, err
 	}
@@ -224,6 +239,9 @@ func Run(opts Options) (*Result, error) {
 	for _, p := range plans {
 		sub := deck.Filter(p.target.Filter())
 		if len(sub.Cards) == 0 {
+			if !opts.Filter.IsZero() {
+				return nil, EmptySelection(deck, opts.Filter)
+			}
 			return nil, fmt.Errorf("target '%s' selects no cards; check its topics and tags in %s", p.target.Name, cfg.Path)
 		}
 		in := &exporters.Input{Deck: sub, Full: deck, Target: p.target.Name, HTML: html, Epoch: opts.Epoch, Lock: lockFile.Next,
@@ -238,7 +256,7 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 	prog.begin("writing", len(jobs))
-	runExports(outDir, jobs, prog.add)
+	runExports(outDir, jobs, printedLine(jobs, report, opts.Progress, prog.add))
 	for _, j := range jobs {
 		if j.tmp != "" {
 			pending = append(pending, pendingFile{tmp: j.tmp, final: j.final})
@@ -264,7 +282,8 @@ func Run(opts Options) (*Result, error) {
 			return nil, err
 		}
 		times.add("write "+filepath.Base(j.final), j.took)
-		res.Artifacts = append(res.Artifacts, Artifact{Path: j.final, Format: f, Target: j.target.Name, Cards: len(j.sub.Cards), Topics: topicsOf(j.target, j.sub), SHA256: j.sum})
+		res.Artifacts = append(res.Artifacts, Artifact{Path: j.final, Format: f, Target: j.target.Name, Cards: len(j.sub.Cards), Topics: topicsOf(j.target, j.sub), SHA256: j.sum,
+			AnkiCards: ankiCards(f, j.sub)})
 	}
 	// Artifacts of a format found unavailable are not kept.
 	pending = slices.DeleteFunc(pending, func(p pendingFile) bool {
@@ -284,13 +303,13 @@ func Run(opts Options) (*Result, error) {
 	times.since("checksums", start)
 	// Generated parts of the repository (README's question list) follow the full deck.
 	var repo []pendingFile
-	if !opts.KeepRepository {
+	if writeRepo {
 		if repo, err = stageRepoFiles(deck); err != nil {
 			return nil, err
 		}
 	}
 	set := fileset.Set{Journal: journalPath(cfg.Root), Dir: outDir}
-	if (opts.KeepRepository || checkWritable(cfg.Root) != nil) && len(repo) == 0 && !lockFile.Stale {
+	if (!writeRepo || checkWritable(cfg.Root) != nil) && len(repo) == 0 && !lockFile.Stale {
 		// A read-only project folder, or one to keep as it is: only the output
 		// folder changes, so its journal goes beside it.
 		set.Journal = outJournalPath(outDir)
@@ -312,11 +331,17 @@ func Run(opts Options) (*Result, error) {
 	}
 	times.since("commit", start)
 	for _, a := range res.Artifacts {
-		fmt.Fprintf(report, "wrote %s (%d cards)\n", a.Path, a.Cards)
+		if a.AnkiCards > 0 {
+			fmt.Fprintf(report, "wrote %s (%s, %s)\n", a.Path, plural(a.Cards, "note"), plural(a.AnkiCards, "card"))
+		} else {
+			fmt.Fprintf(report, "wrote %s (%s)\n", a.Path, plural(a.Cards, "card"))
+		}
 	}
 	fmt.Fprintf(report, "wrote %s and %s\n", filepath.Join(outDir, SumsName), filepath.Join(outDir, ManifestName))
 	if lockFile.Stale {
 		fmt.Fprintf(report, "updated %s: %s\n", lockFile.Path, lockFile.Summary())
+	} else if leftStale != "" {
+		fmt.Fprintf(report, "left %s as it is (a build of another selection or folder; --write-lock updates it): %s\n", lockFile.Path, leftStale)
 	}
 	for _, p := range repo {
 		fmt.Fprintf(report, "updated %s\n", p.final)
@@ -515,6 +540,16 @@ func adhocName(f cards.Filter) string {
 	return strings.Join(parts, "-")
 }
 
+// samePath reports whether two paths name the same folder.
+func samePath(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
 func prepareOutDir(dir string) error {
 	fi, err := os.Stat(dir)
 	switch {
@@ -525,11 +560,7 @@ func prepareOutDir(dir string) error {
 	case !errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("output folder %s: %w", dir, err)
 	}
-	parent := filepath.Dir(dir)
-	if _, err := os.Stat(parent); err != nil {
-		return fmt.Errorf("cannot create output folder %s: its parent %s does not exist", dir, parent)
-	}
-	if err := os.Mkdir(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cannot create output folder %s: %w", dir, err)
 	}
 	return nil

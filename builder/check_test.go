@@ -32,7 +32,7 @@ func TestBuildFillsReadmeAndCheckGuardsIt(t *testing.T) {
 	}
 
 	var stderr bytes.Buffer
-	if _, err := Run(Options{ConfigPath: cfg, Formats: []string{"md"}, OutDir: t.TempDir(), Stderr: &stderr}); err != nil {
+	if _, err := Run(Options{ConfigPath: cfg, Formats: []string{"md"}, OutDir: t.TempDir(), WriteRepo: true, Stderr: &stderr}); err != nil {
 		t.Fatalf("build: %v\n%s", err, stderr.String())
 	}
 	data, err := os.ReadFile(readme)
@@ -66,7 +66,7 @@ func TestBuildFillsReadmeAndCheckGuardsIt(t *testing.T) {
 
 	// An up-to-date README is not rewritten.
 	stderr.Reset()
-	if _, err := Run(Options{ConfigPath: cfg, Formats: []string{"md"}, OutDir: t.TempDir(), Stderr: &stderr}); err != nil {
+	if _, err := Run(Options{ConfigPath: cfg, Formats: []string{"md"}, OutDir: t.TempDir(), WriteRepo: true, Stderr: &stderr}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(stderr.String(), "README") {
@@ -125,7 +125,7 @@ func TestCheckLocked(t *testing.T) {
 	if err := Check(Options{ConfigPath: cfg}); err == nil || strings.Contains(err.Error(), "cardgen.lock") {
 		t.Errorf("Check without --locked: %v; want only the README reported", err)
 	}
-	if _, err := Run(Options{ConfigPath: cfg, Formats: []string{"csv"}, OutDir: t.TempDir()}); err != nil {
+	if _, err := Run(Options{ConfigPath: cfg, Formats: []string{"csv"}, OutDir: t.TempDir(), WriteRepo: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := Check(Options{ConfigPath: cfg, Locked: true}); err != nil {

@@ -32,7 +32,7 @@ type exportJob struct {
 // runExports writes every job's temporary file, jobs side by side on every
 // core: formats are independent and each reads the shared, finished Input.
 // Printable formats each drive a browser, so they take turns on one lane.
-func runExports(outDir string, jobs []*exportJob, done func(n int)) {
+func runExports(outDir string, jobs []*exportJob, done func(j *exportJob)) {
 	var parallel, browser []*exportJob
 	for _, j := range jobs {
 		if strings.HasPrefix(j.format, "pdf") {
@@ -47,12 +47,12 @@ func runExports(outDir string, jobs []*exportJob, done func(n int)) {
 		defer wg.Done()
 		for _, j := range browser {
 			j.run(outDir)
-			done(1)
+			done(j)
 		}
 	}()
 	par.Do(len(parallel), func(i int) {
 		parallel[i].run(outDir)
-		done(1)
+		done(parallel[i])
 	})
 	wg.Wait()
 }

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/cardgen/cardgen/cards"
@@ -52,7 +52,7 @@ func prepare(configPath string, po prepareOptions, stderr io.Writer) (*cards.Dec
 	if po.cache != nil {
 		cache = po.cache
 	}
-	deck, ds := cards.LoadCached(configPath, cache)
+	deck, ds := cards.LoadWithHistory(configPath, cache, historyOf)
 	po.times.since("load", start)
 	if po.limitMemory && deck != nil {
 		// Rendering adds the HTML and the lock adds both locks, together about
@@ -187,13 +187,13 @@ func List(opts ListOptions) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(items)
 	}
-	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTOPICS\tQUESTION")
+	var tw table
+	tw.row("ID", "TOPICS", "QUESTION")
 	for _, c := range sel.Cards {
 		q, _, _ := c.Shown()
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, strings.Join(c.Topics, ","), oneLine(q))
+		tw.row(c.ID, strings.Join(c.Topics, ","), oneLine(q))
 	}
-	if err := tw.Flush(); err != nil {
+	if err := tw.write(opts.Stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(opts.Stderr, "%d of %d cards\n", len(sel.Cards), len(deck.Cards))
@@ -206,8 +206,8 @@ func Topics(configPath string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tPRIMARY\tTOTAL")
+	var tw table
+	tw.row("ID", "NAME", "PRIMARY", "TOTAL")
 	for _, t := range deck.Config.Topics {
 		primary, total := 0, 0
 		for _, c := range deck.Cards {
@@ -218,9 +218,9 @@ func Topics(configPath string, stdout, stderr io.Writer) error {
 				total++
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\n", t.ID, t.Name, primary, total)
+		tw.row(t.ID, t.Name, strconv.Itoa(primary), strconv.Itoa(total))
 	}
-	return tw.Flush()
+	return tw.write(stdout)
 }
 
 func oneLine(s string) string {

@@ -21,7 +21,7 @@ type Cache interface {
 const decodeKind = "decode"
 
 // decodeFormat changes whenever the encoding below or the decoded model does.
-const decodeFormat = 2
+const decodeFormat = 3
 
 func (l *loader) cachedDecode(path string, sum [32]byte) *decoded {
 	if l.cache == nil {
@@ -65,6 +65,7 @@ func marshalDecoded(d *decoded) []byte {
 		for _, name := range names {
 			e.Str(c.Fields[name])
 		}
+		e.Bool(c.Revive)
 	}
 	e.Uint(uint64(len(d.undecoded)))
 	for _, k := range d.undecoded {
@@ -122,6 +123,7 @@ func unmarshalDecoded(b []byte) (*decoded, error) {
 				c.Fields[name] = v
 			}
 		}
+		c.Revive = r.Bool()
 	}
 	if n := r.Count(); n > 0 {
 		d.undecoded = make([]toml.Key, n)

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 	"github.com/cardgen/cardgen/internal/par"
@@ -35,11 +37,12 @@ type cardDoc struct {
 	GUID     string   `toml:"guid"`
 	// Fields are a declared note type's field values, by field name.
 	Fields map[string]string `toml:"fields"`
+	Revive bool              `toml:"revive"`
 }
 
 var (
 	fileKeys = []string{"topic", "cards"}
-	cardKeys = []string{"id", "type", "question", "answer", "extra", "source", "topics", "tags", "guid", "fields"}
+	cardKeys = []string{"id", "type", "question", "answer", "extra", "source", "topics", "tags", "guid", "fields", "revive"}
 )
 
 // Load reads config.toml and every topic file, and returns the validated deck.
@@ -49,11 +52,32 @@ func Load(configPath string) (*Deck, Diagnostics) { return LoadCached(configPath
 // LoadCached is Load with decoded topic files kept in cache between runs;
 // a nil cache decodes every file. The result never depends on the cache.
 func LoadCached(configPath string, cache Cache) (*Deck, Diagnostics) {
+	return LoadWithHistory(configPath, cache, nil)
+}
+
+// History is what the lock file knows of card ids, for the checks only it
+// makes possible: which of two cards with one id is the published one, and
+// whether a new card takes the id of a retired one.
+type History interface {
+	// Published reports the primary topic and plain-text question the id
+	// had in the last build, if it is in the set.
+	Published(id string) (topic, question string, ok bool)
+	// Retired reports when the card with the id left the set and its question.
+	Retired(id string) (when time.Time, question string, ok bool)
+}
+
+// LoadWithHistory is LoadCached with the checks that need the deck's
+// history; hist returns the history of the config (nil for none).
+func LoadWithHistory(configPath string, cache Cache, hist func(*Config) History) (*Deck, Diagnostics) {
 	cfg, ds := LoadConfig(configPath)
 	if cfg == nil {
 		return nil, ds
 	}
-	deck, more := loadCards(cfg, cache)
+	var h History
+	if hist != nil {
+		h = hist(cfg)
+	}
+	deck, more := loadCards(cfg, cache, h)
 	ds = append(ds, more...)
 	ds.Sort()
 	if errs, _ := ds.Count(); errs > 0 {
@@ -63,9 +87,9 @@ func LoadCached(configPath string, cache Cache) (*Deck, Diagnostics) {
 }
 
 // LoadCards reads the topic files of cfg's cards folder.
-func LoadCards(cfg *Config) (*Deck, Diagnostics) { return loadCards(cfg, nil) }
+func LoadCards(cfg *Config) (*Deck, Diagnostics) { return loadCards(cfg, nil, nil) }
 
-func loadCards(cfg *Config, cache Cache) (*Deck, Diagnostics) {
+func loadCards(cfg *Config, cache Cache, hist History) (*Deck, Diagnostics) {
 	var ds Diagnostics
 	dir := cfg.CardsDir()
 	files, err := topicFiles(dir)
@@ -73,7 +97,7 @@ func loadCards(cfg *Config, cache Cache) (*Deck, Diagnostics) {
 		ds.errorf(dir, 0, "cannot read the cards folder: %v; set [deck] cards in %s", err, cfg.Path)
 		return nil, ds
 	}
-	l := &loader{cfg: cfg, dir: dir, ids: map[string]*Card{}, cache: cache, sums: map[string][32]byte{}}
+	l := &loader{cfg: cfg, dir: dir, ids: map[string]*Card{}, cache: cache, sums: map[string][32]byte{}, hist: hist}
 	// Files are independent until ids are compared across them: parse and
 	// check them on every core, then compare ids in file order.
 	parsed := make([]parsedFile, len(files))
@@ -154,6 +178,7 @@ type loader struct {
 	cache Cache            // nil: decode every file
 	mu    sync.Mutex       // guards sums, written by the file workers
 	sums  map[string][32]byte
+	hist  History // nil: no lock to compare with
 }
 
 func (l *loader) setSum(path string, sum [32]byte) {
@@ -172,6 +197,7 @@ type parsedFile struct {
 type parsedCard struct {
 	card   *Card
 	slugID bool // the id is a valid slug, so it takes part in the duplicate check
+	revive bool // the card says it takes a retired card's id on purpose
 	diags  Diagnostics
 }
 
@@ -188,9 +214,22 @@ func (l *loader) checkID(pc parsedCard, ds *Diagnostics) *Card {
 	errs := len(*ds)
 	if pc.slugID {
 		if prev, ok := l.ids[c.ID]; ok {
-			ds.errorf(c.File, c.LineOf("id"), "duplicate id '%s': already used at %s:%d; every id must be unique across the whole set", c.ID, prev.File, prev.Line)
+			// Blame the card that is new: the other keeps the published note.
+			blamed, other := c, prev
+			if l.published(c) && !l.published(prev) {
+				blamed, other = prev, c
+			}
+			ds.errorf(blamed.File, blamed.LineOf("id"), "duplicate id '%s': also used at %s:%d%s; every id must be unique across the whole set: give this card a new id",
+				c.ID, other.File, other.LineOf("id"), l.publishedNote(other))
 		} else {
 			l.ids[c.ID] = c
+		}
+		if l.hist != nil && !pc.revive {
+			// The same question coming back is the same card: only another one is refused.
+			if when, q, retired := l.hist.Retired(c.ID); retired && squash(q) != squash(c.Question) {
+				ds.errorf(c.File, c.LineOf("id"), "id '%s' belonged to a card retired on %s (%q); reusing it would give that card's review history to this question: pick a new id, or add revive = true to this card if it brings that card back on purpose",
+					c.ID, when.UTC().Format("2006-01-02"), q)
+			}
 		}
 	}
 	*ds = append(*ds, pc.diags...)
@@ -198,6 +237,33 @@ func (l *loader) checkID(pc parsedCard, ds *Diagnostics) *Card {
 		return nil
 	}
 	return c
+}
+
+// published reports whether c is the card its id names in the deck's
+// history: the same primary topic and question as the last build.
+func (l *loader) published(c *Card) bool {
+	if l.hist == nil {
+		return false
+	}
+	topic, q, ok := l.hist.Published(c.ID)
+	return ok && topic == c.Topic && squash(q) == squash(c.Question)
+}
+
+func (l *loader) publishedNote(c *Card) string {
+	if l.published(c) {
+		return ", the card published under this id"
+	}
+	return ""
+}
+
+// squash keeps only letters and digits, to compare texts across markup.
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // decoded is what a topic file's bytes alone determine: its TOML decoded,
@@ -306,7 +372,7 @@ func (l *loader) card(path string, i, line, end int, idx *tomlIndex, primary str
 	if c.Type == "" {
 		c.Type = Basic
 	}
-	pc := parsedCard{card: c}
+	pc := parsedCard{card: c, revive: cd.Revive}
 	ds := &pc.diags
 	switch {
 	case c.ID == "":
@@ -481,17 +547,20 @@ func hasError(ds Diagnostics) bool {
 }
 
 var (
-	mdImageRE  = regexp.MustCompile(`!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
-	htmlImgRE  = regexp.MustCompile(`(?i)<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']`)
+	mdImageRE = regexp.MustCompile(`!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
+	htmlImgRE = regexp.MustCompile(`(?i)<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']`)
+	// SoundRE is Anki's own audio reference, which a card may also write.
+	SoundRE    = regexp.MustCompile(`\[sound:([^\]\s]+)\]`)
 	urlSchemRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
 )
 
-// MediaRefs returns the image references of Markdown text, in order of appearance.
+// MediaRefs returns the media references of Markdown text (images, audio
+// written as an image, and Anki's [sound:…]), in order of appearance.
 func MediaRefs(md string) []string {
 	var out []string
-	for _, re := range []*regexp.Regexp{mdImageRE, htmlImgRE} {
+	for _, re := range []*regexp.Regexp{mdImageRE, htmlImgRE, SoundRE} {
 		// Most text has no tag at all; the case-insensitive regexp would still scan every byte.
-		if re == htmlImgRE && !strings.Contains(md, "<") {
+		if re == htmlImgRE && !strings.Contains(md, "<") || re == SoundRE && !strings.Contains(md, "[sound:") {
 			continue
 		}
 		for _, m := range re.FindAllStringSubmatch(md, -1) {

@@ -149,8 +149,8 @@ anwser = "x"
 			"cards/detection.toml":     "[[cards]]\nid = \"same\"\nquestion = \"q\"\nanswer = \"a\"\n",
 			"cards/normalization.toml": "\n\n[[cards]]\nquestion = \"q\"\nid = \"same\"\nanswer = \"a\"\n",
 		},
-		want: []string{"cards/normalization.toml:5: error: duplicate id 'same': already used at " +
-			"cards/detection.toml:1; every id must be unique across the whole set"},
+		want: []string{"cards/normalization.toml:5: error: duplicate id 'same': also used at " +
+			"cards/detection.toml:2; every id must be unique across the whole set: give this card a new id"},
 	}, {
 		name:  "id not a slug",
 		files: map[string]string{"cards/detection.toml": "[[cards]]\nid = \"Focal_Loss\"\nquestion = \"q\"\nanswer = \"a\"\n"},

@@ -75,7 +75,7 @@ func TestRejectedInputs(t *testing.T) {
 		{"no topic files", map[string]string{"cards/detection.toml": "", "cards/detection.txt": "x"}, `^cards: error: the question set has no cards`},
 		{"cloze without deletion", card("[[cards]]\nid = \"a\"\ntype = \"cloze\"\nquestion = \"plain\"\n"), `^cards/detection.toml:4: error: cloze card 'a' has no deletion`},
 		{"cloze with malformed deletion", card("[[cards]]\nid = \"a\"\ntype = \"cloze\"\nquestion = \"{{c0::x}}\"\n"), `^cards/detection.toml:4: error: cloze card 'a' has no deletion`},
-		{"duplicate ids across files", map[string]string{"cards/normalization.toml": corpusCard}, `^cards/normalization.toml:2: error: duplicate id 'ok': already used at cards/detection.toml:1`},
+		{"duplicate ids across files", map[string]string{"cards/normalization.toml": corpusCard}, `^cards/normalization.toml:2: error: duplicate id 'ok': also used at cards/detection.toml:2`},
 		{"duplicate ids in one file", card(corpusCard + corpusCard), `^cards/detection.toml:6: error: duplicate id 'ok'`},
 		{"ids differing only by case", map[string]string{"cards/normalization.toml": "[[cards]]\nid = \"OK\"\nquestion = \"q\"\n"}, `^cards/normalization.toml:2: error: id 'OK' is not a slug`},
 		{"id with underscore", card("[[cards]]\nid = \"a_b\"\nquestion = \"q\"\n"), `^cards/detection.toml:2: error: id 'a_b' is not a slug.*'a-b'`},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/cardgen/cardgen/builder"
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/deckdiff"
+	"github.com/cardgen/cardgen/exporters/html"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -68,11 +70,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	var configPath string
 	root := &cobra.Command{
-		Use:           "cardgen",
-		Short:         "Compile a TOML question set into Anki, CSV and Markdown decks",
+		Use:   "cardgen",
+		Short: "Compile a TOML question set into Anki, CSV and Markdown decks",
+		Example: "  cardgen validate --strict\n" +
+			"  cardgen build\n" +
+			"  cardgen build --topic detection --format apkg,pdf --out /tmp/decks",
+		Version:       builder.Version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("cardgen {{.Version}}\n")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVar(&configPath, "config", "config.toml", "deck configuration file")
@@ -87,7 +94,25 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		newSync(cfg, stdout, stderr),
 		newVersion(stdout),
 	)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "diff" || c.Name() == "version" || c.Name() == "completion" || c.Name() == "help" {
+			hideConfig(c)
+		}
+	}
 	return root
+}
+
+// hideConfig leaves the global --config out of the help of a command that
+// reads no configuration (and of its subcommands).
+func hideConfig(cmd *cobra.Command) {
+	help := cmd.HelpFunc()
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if f := c.InheritedFlags().Lookup("config"); f != nil {
+			f.Hidden = true
+		}
+		help(c, args)
+	})
 }
 
 func newValidate(cfg func() string, stderr io.Writer) *cobra.Command {
@@ -96,7 +121,9 @@ func newValidate(cfg func() string, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check the question set and report every problem with file and line",
-		Args:  cobra.NoArgs,
+		Example: "  cardgen validate\n" +
+			"  cardgen validate --strict --config path/to/config.toml",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ConfigPath = cfg()
 			if !noCache {
@@ -121,10 +148,36 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-func filterFlags(cmd *cobra.Command, f *cards.Filter) {
-	cmd.Flags().StringSliceVar(&f.Topics, "topic", nil, "select cards of these topics (comma-separated, union)")
+func filterFlags(cmd *cobra.Command, cfg func() string, f *cards.Filter) {
+	cmd.Flags().StringSliceVar(&f.Topics, "topic", nil, "select cards of these topics (comma-separated, union; with --tag both must match)")
 	cmd.Flags().StringSliceVar(&f.ExcludeTopics, "exclude-topic", nil, "drop cards of these topics")
 	cmd.Flags().StringSliceVar(&f.Tags, "tag", nil, "select cards carrying any of these tags")
+	topics := completeList(func() []string {
+		c, _ := cards.LoadConfig(cfg())
+		if c == nil {
+			return nil
+		}
+		return c.TopicIDs()
+	})
+	_ = cmd.RegisterFlagCompletionFunc("topic", topics)
+	_ = cmd.RegisterFlagCompletionFunc("exclude-topic", topics)
+}
+
+// completeList completes one value of a comma-separated flag from values().
+func completeList(values func() []string) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		done, last := "", toComplete
+		if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
+			done, last = toComplete[:i+1], toComplete[i+1:]
+		}
+		var out []string
+		for _, v := range values() {
+			if strings.HasPrefix(v, last) && !slices.Contains(strings.Split(done, ","), v) {
+				out = append(out, done+v)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	}
 }
 
 func newList(cfg func() string, stdout, stderr io.Writer) *cobra.Command {
@@ -132,22 +185,26 @@ func newList(cfg func() string, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List cards: id, topics and question (--json for tools)",
-		Args:  cobra.NoArgs,
+		Example: "  cardgen list\n" +
+			"  cardgen list --topic detection,pose --tag metric\n" +
+			"  cardgen list --json | jq -r '.[].id'",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ConfigPath = cfg()
 			return builder.List(opts)
 		},
 	}
-	filterFlags(cmd, &opts.Filter)
+	filterFlags(cmd, cfg, &opts.Filter)
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON on stdout")
 	return cmd
 }
 
 func newTopics(cfg func() string, stdout, stderr io.Writer) *cobra.Command {
 	return &cobra.Command{
-		Use:   "topics",
-		Short: "List topics with their names and card counts",
-		Args:  cobra.NoArgs,
+		Use:     "topics",
+		Short:   "List topics with their names and card counts",
+		Example: "  cardgen topics",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return builder.Topics(cfg(), stdout, stderr)
 		},
@@ -165,6 +222,11 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 			"Files are named <deck-id>[-<target>].<ext>. Outputs are written completely\n" +
 			"before any previous file is replaced. The lock file beside config.toml is\n" +
 			"updated with the build (see docs/anki.md); --locked fails if it would change.",
+		Example: "  cardgen build\n" +
+			"  cardgen build --target detection\n" +
+			"  cardgen build --topic detection,normalization --format apkg,pdf --out /tmp/decks\n" +
+			"  cardgen build --format pdf-cards --paper letter\n" +
+			"  cardgen build --locked --check",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ConfigPath = cfg()
@@ -189,17 +251,32 @@ func newBuild(cfg func() string, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Paper, "paper", "", "paper size of the html and pdf formats: a4 or letter (default a4)")
 	cmd.Flags().BoolVar(&check, "check", false, "write nothing; fail if a generated file of the repository (README.md's question list) is out of date")
 	cmd.Flags().BoolVar(&opts.Locked, "locked", false, "fail, writing nothing, if the lock file is out of date (for CI)")
+	cmd.Flags().BoolVar(&opts.WriteRepo, "write-lock", false, "update the lock file and README even for an ad-hoc selection or another --out folder")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print errors only")
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "also print how long each stage took")
 	cacheFlag(cmd, &noCache)
-	filterFlags(cmd, &opts.Filter)
+	filterFlags(cmd, cfg, &opts.Filter)
+	cmd.MarkFlagsMutuallyExclusive("quiet", "verbose")
+	_ = cmd.RegisterFlagCompletionFunc("format", completeList(builder.Formats))
+	_ = cmd.RegisterFlagCompletionFunc("paper", cobra.FixedCompletions(html.Papers, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("target", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		c, _ := cards.LoadConfig(cfg())
+		var names []string
+		if c != nil {
+			for _, t := range c.Targets {
+				names = append(names, t.Name)
+			}
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
 }
 
 func newDiff(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
-		Use:   "diff OLD NEW",
-		Short: "Print what changed between two builds as a Markdown changelog",
+		Use:     "diff OLD NEW",
+		Short:   "Print what changed between two builds as a Markdown changelog",
+		Example: "  cardgen diff v1.1.0.cardgen.lock cardgen.lock\n  cardgen diff old/cv-interview.apkg dist/cv-interview.apkg",
 		Long: "Compare two builds of the deck, each an .apkg or a lock file (for example the\n" +
 			"previous release's cardgen.lock and the current one), and print the cards\n" +
 			"added, changed, retired and moved between topics as Markdown on stdout.",
@@ -212,9 +289,10 @@ func newDiff(stdout io.Writer) *cobra.Command {
 
 func newVersion(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print cardgen's module version and VCS revision",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print cardgen's module version and VCS revision (also: cardgen --version)",
+		Example: "  cardgen version\n  cardgen --version",
+		Args:    cobra.NoArgs,
 		Run: func(cmd *cobra.Command, args []string) {
 			fmt.Fprintln(stdout, "cardgen", builder.Version())
 		},

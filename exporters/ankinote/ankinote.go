@@ -187,6 +187,13 @@ func Values(c *cards.Card, f exporters.Fields, media map[string]string) []string
 		if len(media) == 0 {
 			return h
 		}
+		// Anki plays [sound:file], and shows an <img> of a sound file as a broken image.
+		h = render.RewriteAudio(h, func(src, alt string) string {
+			if name, ok := media[src]; ok {
+				return "[sound:" + name + "]"
+			}
+			return "[sound:" + src + "]"
+		})
 		return render.RewriteImages(h, func(src string) string {
 			// The renderer percent-encodes non-ASCII letters and '%'; the map has the paths as written.
 			if name, ok := media[src]; ok {

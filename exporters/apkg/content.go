@@ -339,3 +339,8 @@ func LockState(full *cards.Deck, r *exporters.Rendered) ([]lock.CardState, map[s
 	}
 	return out, nts, nil
 }
+
+// CardCount is the number of cards Anki makes of the note of c.
+func CardCount(c *cards.Card) int {
+	return len(cardOrds(c.Type, []string{c.ID, c.Question, c.Answer}, c.Question))
+}

@@ -154,7 +154,7 @@ const baseCSS = `.card {
   color: #1f2328;
   background-color: #ffffff;
 }
-.card.nightMode, .nightMode .card, .night_mode .card {
+.card.nightMode, .card.night_mode, .nightMode .card, .night_mode .card {
   color: #e6edf3;
   background-color: #1e1e1e;
 }
@@ -170,7 +170,11 @@ hr#answer { border: 0; border-top: 1px solid #d0d7de; margin: 1em 0; }
 .nightMode hr#answer, .night_mode hr#answer { border-top-color: #3d444d; }
 .extra { margin-top: 1em; padding-top: 0.5em; border-top: 1px dashed #d0d7de; font-size: 0.9em; }
 .nightMode .extra, .night_mode .extra { border-top-color: #3d444d; }
-.meta { margin-top: 1.5em; font-size: 0.65em; color: #8c959f; }
+.meta { margin-top: 1.5em; font-size: 0.65em; color: #656d76; }
+.meta { max-width: calc(46em / 0.65); } /* the text's width, in the footer's smaller type */
+.nightMode .meta, .night_mode .meta { color: #8d96a0; }
+a { color: #0969da; }
+.nightMode a, .night_mode a { color: #58a6ff; }
 .retired { color: #cf222e; }
 .nightMode .retired, .night_mode .retired { color: #ff7b72; }
 code, pre, kbd { font-family: ` + monoFonts + `; font-size: 0.85em; }
@@ -179,19 +183,17 @@ pre { padding: 0.6em 0.8em; overflow-x: auto; border-radius: 6px; line-height: 1
 :not(pre) > code { padding: 0.1em 0.3em; border-radius: 4px; background-color: rgba(175, 184, 193, 0.2); }
 .nightMode :not(pre) > code, .night_mode :not(pre) > code { background-color: rgba(110, 118, 129, 0.4); }
 .math.display { overflow-x: auto; }
-table { border-collapse: collapse; margin: 0.5em 0; }
+/* On a phone, wide tables, code and formulas scroll inside their own box; the card never scrolls sideways. */
+.question, .answer, .extra { overflow-wrap: break-word; }
+table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse; margin: 0.5em 0; }
+pre, .math.display { max-width: 100%; box-sizing: border-box; }
 th, td { border: 1px solid #d0d7de; padding: 0.2em 0.6em; }
 .nightMode th, .nightMode td, .night_mode th, .night_mode td { border-color: #3d444d; }
 img { max-width: 100%; height: auto; }
 `
 
-// nightCodeCSS gives highlighted code a dark background in night mode; the
-// token colours come from render.CSS.
-const nightCodeCSS = `.nightMode .hl-chroma, .night_mode .hl-chroma, .nightMode .hl-bg, .night_mode .hl-bg { background-color: #161b22; color: #e6edf3; }
-`
-
 // CSS is the stylesheet of every note type: one place, shared by all three.
-func CSS() string { return baseCSS + render.CSS() + nightCodeCSS }
+func CSS() string { return baseCSS + render.CSS() }
 
 // noteTypeHash covers everything the package carries for a note type, so its
 // lock mod moves iff a template, the CSS, a field or the name changes (§0 rule 4).

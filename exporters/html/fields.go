@@ -5,6 +5,7 @@ import (
 	"fmt"
 	stdhtml "html"
 	"net/http"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -80,6 +81,14 @@ type media struct {
 
 func (m *media) inline(h string, c *cards.Card, in *exporters.Input) (string, error) {
 	var ferr error
+	// Paper cannot play a sound: name it instead of showing a broken image.
+	h = render.RewriteAudio(h, func(src, alt string) string {
+		label := path.Base(src)
+		if alt != "" {
+			label = alt + " (" + label + ")"
+		}
+		return `<span class="audio">🔊 ` + stdhtml.EscapeString(label) + `</span>`
+	})
 	out := render.RewriteImages(h, func(src string) string {
 		for _, md := range c.Media {
 			if md.Ref != src && md.Ref != render.DecodedSource(src) {

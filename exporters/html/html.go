@@ -78,7 +78,21 @@ var Papers = []string{"a4", "letter"}
 const DefaultPaper = "a4"
 
 // Document returns the complete HTML page of in's cards in layout l.
-func Document(in *exporters.Input, l Layout) ([]byte, error) {
+func Document(in *exporters.Input, l Layout) ([]byte, error) { return document(in, l, nil) }
+
+// Parts holds, by card id, the backs of a card that is printed on several
+// cards of the cards layout: the inner HTML of each part's cell body, as
+// measured and split by a browser (the pdf exporter does so). A card not
+// in it has one back, laid out from its fields.
+type Parts map[string][]string
+
+// CardsDocument is the page of the cards layout with the cards of parts
+// continued over several cards, each part marked as continued.
+func CardsDocument(in *exporters.Input, parts Parts) ([]byte, error) {
+	return document(in, Cards, parts)
+}
+
+func document(in *exporters.Input, l Layout, parts Parts) ([]byte, error) {
 	paper, ok := papers[in.Paper]
 	if in.Paper == "" {
 		paper, ok = papers[DefaultPaper], true
@@ -119,7 +133,7 @@ func Document(in *exporters.Input, l Layout) ([]byte, error) {
 		p.Topics = append(p.Topics, t)
 	}
 	if l == Cards {
-		p.Sheets = sheets(p.Topics)
+		p.Sheets = sheets(p.Topics, parts)
 	}
 	var buf bytes.Buffer
 	if err := pageTemplate.Execute(&buf, p); err != nil {
@@ -159,6 +173,12 @@ type cardView struct {
 	// Front is the question as asked (deletions hidden); Question shows it
 	// answered (deletions revealed), the same as Front for other types.
 	Front, Question, Answer, Extra template.HTML
+	// Part numbers the cards a long back is printed on (cards layout), from
+	// 0; Continues says another card follows. Body, when set, is the part's
+	// whole back.
+	Part      int
+	Continues bool
+	Body      template.HTML
 }
 
 // card prepares one card's fields: deletions, math, images.
@@ -234,10 +254,22 @@ type sheet struct {
 	Backs  []*cardView
 }
 
-func sheets(topics []topicView) []sheet {
+func sheets(topics []topicView, parts Parts) []sheet {
 	var all []*cardView
 	for _, t := range topics {
-		all = append(all, t.Cards...)
+		for _, c := range t.Cards {
+			ps := parts[c.ID]
+			if len(ps) == 0 {
+				all = append(all, c)
+				continue
+			}
+			for i, body := range ps {
+				cp := *c
+				// The browser serialised the part from this page's own HTML.
+				cp.Part, cp.Continues, cp.Body = i, i < len(ps)-1, template.HTML(body)
+				all = append(all, &cp)
+			}
+		}
 	}
 	per := cardColumns * cardRows
 	var out []sheet
@@ -256,13 +288,16 @@ func sheets(topics []topicView) []sheet {
 // words are the page's own labels, in the deck's language.
 type words struct {
 	Contents, Answers, Cards, Topics, Tags, Source, NoAnswer, Selection, Built string
+	Continued, Continues                                                       string
 }
 
 var (
 	chinese = words{Contents: "目录", Answers: "答案", Cards: "张卡片", Topics: "个主题", Tags: "标签",
-		Source: "来源", NoAnswer: "（暂无答案）", Selection: "选集", Built: "生成于"}
+		Source: "来源", NoAnswer: "（暂无答案）", Selection: "选集", Built: "生成于",
+		Continued: "（续）", Continues: "接下一张 →"}
 	english = words{Contents: "Contents", Answers: "Answers", Cards: "cards", Topics: "topics", Tags: "Tags",
-		Source: "Source", NoAnswer: "(no answer yet)", Selection: "Selection", Built: "Built"}
+		Source: "Source", NoAnswer: "(no answer yet)", Selection: "Selection", Built: "Built",
+		Continued: "(continued)", Continues: "continued on the next card →"}
 )
 
 type lang struct {

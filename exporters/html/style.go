@@ -53,6 +53,8 @@ func stylesheet(paper paperSize, l Layout) string {
 	b.WriteString("@page :first { @bottom-center { content: none; } }\n")
 	// A hair under the full height, so rounding never pushes a page over.
 	fmt.Fprintf(&b, "@media print { .title-page { height: %smm; } }\n", mm(innerH-2))
+	// The height of a page's text, for the pdf exporter to tell long cards from short ones.
+	fmt.Fprintf(&b, ":root { --page-height: %smm; }\n", mm(innerH))
 	if l == Cards {
 		fmt.Fprintf(&b, ".sheet { width: %smm; height: %smm; grid-template-columns: repeat(%d, 1fr); grid-template-rows: repeat(%d, 1fr); }\n",
 			mm(innerW), mm(innerH-1), cardColumns, cardRows)

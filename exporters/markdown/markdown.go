@@ -195,7 +195,7 @@ func (d *document) study(secs []section, folded bool) {
 		d.target(topicAnchor(s.topic.ID), 1, s.topic.Name)
 		for _, e := range s.entries {
 			d.target(e.card.ID, 2, e.title())
-			d.block(shiftHeadings(e.rest, 3))
+			d.block(audioLinks(blankBeforeBlocks(shiftHeadings(e.rest, 3))))
 			if folded {
 				d.block("<details>\n<summary>" + labels.Answer + "</summary>")
 				d.block(answer(e.card, 3))
@@ -228,7 +228,7 @@ func (d *document) quiz(secs []section) {
 		d.target(topicAnchor(s.topic.ID), 2, s.topic.Name)
 		for _, e := range s.entries {
 			d.target(e.card.ID, 3, e.title())
-			d.block(shiftHeadings(e.rest, 4))
+			d.block(audioLinks(blankBeforeBlocks(shiftHeadings(e.rest, 4))))
 			d.block(link(labels.Answer, answerAnchor(e.card.ID)))
 		}
 	}
@@ -256,7 +256,7 @@ func answer(c *cards.Card, top int) string {
 	var out []string
 	for _, p := range parts {
 		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, shiftHeadings(p, top))
+			out = append(out, audioLinks(blankBeforeBlocks(shiftHeadings(p, top))))
 		}
 	}
 	if len(out) == 0 {

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"path"
 	"regexp"
 	"strings"
 
@@ -177,5 +178,108 @@ func revealCloze(s string) string {
 			return ""
 		}
 		return "**" + t + "**"
+	})
+}
+
+// blankBeforeBlocks puts a blank line before every list, block quote, ATX
+// heading and fenced code block of src that directly follows a paragraph
+// line. CommonMark and GitHub let those blocks interrupt a paragraph;
+// pandoc's own Markdown reads them as more of the paragraph. With the blank
+// line all three read the same blocks. Lists nested in list items are left
+// alone: pandoc reads those without one.
+func blankBeforeBlocks(src string) string {
+	if !strings.Contains(src, "\n") {
+		return src
+	}
+	source := []byte(src)
+	type insert struct {
+		at     int
+		prefix string // the block quote markers of the blank line
+	}
+	var at []insert
+	doc := parse(source)
+	var visit func(parent ast.Node, prefix string)
+	visit = func(parent ast.Node, prefix string) {
+		for n := parent.FirstChild(); n != nil; n = n.NextSibling() {
+			if bq, ok := n.(*ast.Blockquote); ok {
+				visit(bq, prefix+">")
+			}
+			if _, ok := n.PreviousSibling().(*ast.Paragraph); !ok {
+				continue
+			}
+			switch h := n.(type) {
+			case *ast.List, *ast.Blockquote, *ast.FencedCodeBlock:
+			case *ast.Heading:
+				if !isATX(source, h) {
+					continue
+				}
+			default:
+				continue
+			}
+			start := firstOffset(n)
+			if start < 0 {
+				continue
+			}
+			line := bytes.LastIndexByte(source[:start], '\n') + 1
+			if _, ok := n.(*ast.FencedCodeBlock); ok && line > 0 {
+				line = prevLine(source, line) // the opening fence
+			}
+			if line > 0 && strings.Trim(src[prevLine(source, line):line], "> \t\r\n") != "" {
+				at = append(at, insert{line, prefix})
+			}
+		}
+	}
+	visit(doc, "")
+	if len(at) == 0 {
+		return src
+	}
+	var out strings.Builder
+	last := 0
+	for _, in := range at {
+		out.WriteString(src[last:in.at])
+		out.WriteString(in.prefix + "\n")
+		last = in.at
+	}
+	out.WriteString(src[last:])
+	return out.String()
+}
+
+// firstOffset is the source offset of the first line of block n's content, or -1.
+func firstOffset(n ast.Node) int {
+	for ; n != nil; n = n.FirstChild() {
+		if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+			return n.Lines().At(0).Start
+		}
+	}
+	return -1
+}
+
+// prevLine is the offset of the start of the line before the one at line.
+func prevLine(source []byte, line int) int {
+	return bytes.LastIndexByte(source[:line-1], '\n') + 1
+}
+
+var (
+	mdAudioRE = regexp.MustCompile(`!\[([^\]]*)\]\(\s*<?([^)\s>]+\.(?i:mp3|ogg|wav|m4a))>?(?:\s+"[^"]*")?\s*\)`)
+	soundRE   = regexp.MustCompile(`\[sound:([^\]\s]+)\]`)
+)
+
+// audioLinks turns sound files written as images (![…](a.mp3)) and Anki's
+// [sound:a.mp3] into links: a reader cannot show a sound as an image.
+func audioLinks(src string) string {
+	if !strings.Contains(src, "](") && !strings.Contains(src, "[sound:") {
+		return src
+	}
+	src = mdAudioRE.ReplaceAllStringFunc(src, func(m string) string {
+		sub := mdAudioRE.FindStringSubmatch(m)
+		label := sub[1]
+		if label == "" {
+			label = path.Base(sub[2])
+		}
+		return "[🔊 " + label + "](" + sub[2] + ")"
+	})
+	return soundRE.ReplaceAllStringFunc(src, func(m string) string {
+		ref := soundRE.FindStringSubmatch(m)[1]
+		return "[🔊 " + path.Base(ref) + "](" + ref + ")"
 	})
 }

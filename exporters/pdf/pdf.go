@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,12 +48,16 @@ func (e Exporter) Export(w io.Writer, in *exporters.Input) error {
 	if err != nil {
 		return err
 	}
-	res, err := Print(context.Background(), chrome, doc, e.Layout == html.Cards)
+	var relayout func(html.Parts) ([]byte, error)
+	if e.Layout == html.Cards {
+		relayout = func(p html.Parts) ([]byte, error) { return html.CardsDocument(in, p) }
+	}
+	res, err := Print(context.Background(), chrome, doc, relayout)
 	if err != nil {
 		return err
 	}
 	for _, id := range res.Overflow {
-		in.Warnf("card '%s' does not fit on its card even in %d pt type; the printed card is cut off", id, minFitPoints)
+		in.Warnf("card '%s' has a block too large for a card even in %d pt type; the printed card is cut off: print it in the study layout (--format pdf)", id, minFitPoints)
 	}
 	_, err = w.Write(res.PDF)
 	return err
@@ -70,43 +75,91 @@ type Result struct {
 }
 
 // Print loads the HTML document doc in the browser at chrome and prints it
-// with the page size and margins of its CSS. With fit, the content of every
-// card cell of the cards layout is shrunk until it fits.
-func Print(ctx context.Context, chrome string, doc []byte, fit bool) (*Result, error) {
+// with the page size and margins of its CSS. With relayout (the cards
+// layout), a back that does not fit its card at a readable size is split
+// between blocks and continued on the next card: relayout returns the page
+// with those parts, and the page is measured again until every back fits.
+func Print(ctx context.Context, chrome string, doc []byte, relayout func(html.Parts) ([]byte, error)) (*Result, error) {
 	dir, err := os.MkdirTemp("", "cardgen-pdf-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	pagePath := filepath.Join(dir, "deck.html")
-	if err := os.WriteFile(pagePath, doc, 0o600); err != nil {
-		return nil, err
-	}
+	loads := 0
 
 	ctx, cancel := context.WithTimeout(ctx, printTimeout)
 	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, browserOptions(chrome, filepath.Join(dir, "profile"))...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	bctx, cancelBrowser := Start(ctx, chrome, filepath.Join(dir, "profile"))
 	defer cancelBrowser()
 
 	fail := func(step string, err error) (*Result, error) {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("timed out after %s", printTimeout)
 		}
+		if step == "" {
+			return nil, fmt.Errorf("printing with %s: %w", chrome, err)
+		}
 		return nil, fmt.Errorf("printing with %s: %s: %w", chrome, step, err)
 	}
-	if err := chromedp.Do(bctx, chromedp.Navigate(fileURL(pagePath))); err != nil {
-		return fail("loading the page", err)
+	load := func() error {
+		// A new file each time, so the browser never shows an older page.
+		loads++
+		pagePath := filepath.Join(dir, fmt.Sprintf("deck-%d.html", loads))
+		if err := os.WriteFile(pagePath, doc, 0o600); err != nil {
+			return err
+		}
+		if err := chromedp.Do(bctx, chromedp.Navigate(fileURL(pagePath))); err != nil {
+			return fmt.Errorf("loading the page: %w", err)
+		}
+		if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, chromedp.EvalAwaitPromise)); err != nil {
+			return fmt.Errorf("waiting for fonts: %w", err)
+		}
+		return nil
 	}
-	if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, chromedp.EvalAwaitPromise)); err != nil {
-		return fail("waiting for fonts", err)
+	if err := load(); err != nil {
+		return fail("", err)
 	}
 	res := &Result{}
-	if fit {
+	if relayout == nil {
+		if _, err := chromedp.Call(bctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			return fail("emulating print media", err)
+		}
+		if _, err := chromedp.Run(bctx, chromedp.Evaluate[int](longScript)); err != nil {
+			return fail("measuring cards", err)
+		}
+	}
+	if relayout != nil {
 		// Measure with the print stylesheet, which is what the PDF shows.
 		if _, err := chromedp.Call(bctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 			return fail("emulating print media", err)
+		}
+		parts := html.Parts{}
+		for round := 0; ; round++ {
+			splits, err := chromedp.Run(bctx, chromedp.Evaluate[[]split](splitScript))
+			if err != nil {
+				return fail("splitting long cards", err)
+			}
+			if len(splits) == 0 || round == maxSplitRounds {
+				break
+			}
+			// Later parts first, so a split does not move the parts still to split.
+			slices.SortStableFunc(splits, func(a, b split) int { return b.Part - a.Part })
+			for _, s := range splits {
+				ps := parts[s.Card]
+				if len(ps) == 0 {
+					ps = []string{""}
+				}
+				if s.Part < 0 || s.Part >= len(ps) {
+					return fail("splitting long cards", fmt.Errorf("card '%s' has no part %d", s.Card, s.Part))
+				}
+				parts[s.Card] = slices.Concat(ps[:s.Part], []string{s.First, s.Rest}, ps[s.Part+1:])
+			}
+			if doc, err = relayout(parts); err != nil {
+				return nil, err
+			}
+			if err := load(); err != nil {
+				return fail("", err)
+			}
 		}
 		over, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](fitScript))
 		if err != nil {
@@ -155,6 +208,42 @@ func major(product string) int {
 	return n
 }
 
+// longScript marks the cards of the study and quiz layouts that are taller
+// than a third of a page "long", which lets them break across pages: kept
+// whole, each would leave the rest of a page empty. It returns their count.
+const longScript = `(() => {
+  const probe = document.createElement("div");
+  probe.style.height = "var(--page-height)";
+  document.body.appendChild(probe);
+  const page = probe.getBoundingClientRect().height;
+  probe.remove();
+  let n = 0;
+  for (const card of document.querySelectorAll("article.card")) {
+    if (page > 0 && card.getBoundingClientRect().height > page / 3) {
+      card.classList.add("long");
+      n++;
+    }
+  }
+  return n;
+})()`
+
+// split is one back cut in two by splitScript: Part of Card becomes First and Rest.
+type split struct {
+	Card        string
+	Part        int
+	First, Rest string
+}
+
+// maxSplitRounds bounds the measure-and-split rounds; each round splits
+// every back that still overflows once.
+const maxSplitRounds = 40
+
+// splitScript shrinks each back to a readable floor and splits the backs
+// that still overflow; see split.js.
+//
+//go:embed split.js
+var splitScript string
+
 // minFitPoints is the smallest type fitting shrinks to.
 const minFitPoints = 5
 
@@ -163,6 +252,15 @@ const minFitPoints = 5
 //
 //go:embed fit.js
 var fitScript string
+
+// Start launches the browser at chrome headless, offline and with the
+// throw-away profile folder profile; the returned context drives its first
+// tab, and cancel stops the browser.
+func Start(ctx context.Context, chrome, profile string) (context.Context, context.CancelFunc) {
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, browserOptions(chrome, profile)...)
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	return bctx, func() { cancelBrowser(); cancelAlloc() }
+}
 
 // browserOptions starts the browser headless, offline and with a fresh
 // profile, so that the printout depends on nothing but the page.

@@ -16,7 +16,7 @@ import (
 
 // codeStyle is goldmark-highlighting's default style; with CSS classes it
 // only decides which token types get a class.
-const codeStyle = "github"
+const codeStyle = lightStyle
 
 // codeRenderer highlights fenced code blocks exactly as goldmark-highlighting
 // does, but with one chroma formatter and one lexer per language for the

@@ -228,14 +228,17 @@ var (
 
 // CSS returns the stylesheet for highlighted code: a light style, and a dark
 // one under .nightMode/.night_mode, the classes Anki puts on night-mode cards.
+// Every token class gets a colour in both modes that reads at WCAG AA
+// contrast (4.5:1) on its background (see theme.go).
 func CSS() string {
 	cssOnce.Do(func() {
 		var b strings.Builder
 		f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix(classPrefix))
 		var light, dark bytes.Buffer
-		_ = f.WriteCSS(&light, styles.Get("github"))
-		_ = f.WriteCSS(&dark, styles.Get("github-dark"))
+		_ = f.WriteCSS(&light, styles.Get(lightStyle))
+		_ = f.WriteCSS(&dark, styles.Get(darkStyle))
 		b.WriteString(light.String())
+		writeLegible(&b, "", styles.Get(lightStyle))
 		for _, line := range strings.Split(dark.String(), "\n") {
 			if i := strings.Index(line, "."+classPrefix); i >= 0 && strings.Contains(line, "{") {
 				sel := strings.TrimSpace(line[i:strings.Index(line, "{")])
@@ -243,6 +246,7 @@ func CSS() string {
 				b.WriteString(".nightMode " + sel + ", .night_mode " + sel + " " + rule + "\n")
 			}
 		}
+		writeLegible(&b, nightScopes, styles.Get(darkStyle))
 		css = b.String()
 	})
 	return css
