@@ -542,16 +542,18 @@ func sourceHash(c *cards.Card) string {
 }
 
 func encodeGroup(d *cards.Deck, grp fileGroup, hashes []string, write func(e *cachefmt.Encoder, i int)) []byte {
-	var e cachefmt.Encoder
-	e.Uint(renderFormat)
-	e.Uint(uint64(len(grp.cards)))
 	for _, i := range grp.cards {
-		e.Str(d.Cards[i].ID)
 		if hashes[i] == "" {
 			hashes[i] = sourceHash(d.Cards[i])
 		}
-		e.Str(hashes[i])
-		write(&e, i)
 	}
-	return e.B
+	return cachefmt.Encode(func(e *cachefmt.Encoder) {
+		e.Uint(renderFormat)
+		e.Uint(uint64(len(grp.cards)))
+		for _, i := range grp.cards {
+			e.Str(d.Cards[i].ID)
+			e.Str(hashes[i])
+			write(e, i)
+		}
+	})
 }
