@@ -2,7 +2,10 @@ package render
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -23,19 +26,32 @@ const codeStyle = "github"
 // whole process: the library builds both for every block, which cost more
 // than the highlighting itself. Blocks with attributes ({linenos=…}) or no
 // known language go to the library's renderer unchanged.
+//
+// A highlighted block is kept by the SHA-256 of its language and code, so a
+// block that recurs (a snippet quoted on several cards, a template with a
+// varying comment) is tokenised once per process: chroma's regular
+// expressions cost several microseconds per byte of code in every language
+// but Python (see pylex.go). The memo holds at most memoBytes of HTML.
 type codeRenderer struct {
 	lib       renderer.NodeRenderer
 	fallback  renderer.NodeRendererFunc
 	formatter *chromahtml.Formatter
 	style     *chroma.Style
 	lexers    sync.Map // language -> chroma.Lexer, nil when unknown
+	memo      sync.Map // [32]byte -> string
+	memoSize  atomic.Int64
+	memoBytes int64
 }
+
+// memoBytes bounds the HTML the memo of highlighted blocks holds.
+const memoBytes = 16 << 20
 
 func newCodeRenderer(opts ...chromahtml.Option) *codeRenderer {
 	return &codeRenderer{
 		lib:       highlighting.NewHTMLRenderer(highlighting.WithFormatOptions(opts...), highlighting.WithGuessLanguage(false)),
 		formatter: chromahtml.New(opts...),
 		style:     styles.Get(codeStyle),
+		memoBytes: memoBytes,
 	}
 }
 
@@ -74,6 +90,16 @@ func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 		line := n.Lines().At(i)
 		code.Write(line.Value(source))
 	}
+	h := sha256.New()
+	h.Write([]byte(lexer.Config().Name))
+	h.Write([]byte{0})
+	h.Write(code.Bytes())
+	var key [32]byte
+	h.Sum(key[:0])
+	if html, ok := r.memo.Load(key); ok {
+		_, _ = w.WriteString(html.(string))
+		return ast.WalkContinue, nil
+	}
 	var it chroma.Iterator
 	if toks, ok := fastTokens(lexer, code.String()); ok {
 		it = chroma.Literator(toks...)
@@ -83,7 +109,12 @@ func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 			return r.fallback(w, source, node, entering)
 		}
 	}
-	_ = r.formatter.Format(w, r.style, it)
+	var html strings.Builder
+	_ = r.formatter.Format(&html, r.style, it)
+	if r.memoSize.Add(int64(html.Len())) <= r.memoBytes {
+		r.memo.Store(key, html.String())
+	}
+	_, _ = w.WriteString(html.String())
 	return ast.WalkContinue, nil
 }
 
