@@ -6,6 +6,7 @@ package cachefmt
 import (
 	"encoding/binary"
 	"errors"
+	"io"
 	"unsafe"
 )
 
@@ -18,6 +19,31 @@ type Encoder struct {
 	B      []byte
 	n      int
 	sizing bool
+	// w, when set, receives B whenever it grows past flushAt (see NewStream).
+	w   io.Writer
+	err error
+}
+
+// flushAt is the size at which a streaming Encoder hands its bytes on.
+const flushAt = 64 << 10
+
+// NewStream returns an Encoder that writes to w as it goes, holding at
+// most about 64 KiB; Flush writes the rest and reports the first error.
+func NewStream(w io.Writer) *Encoder { return &Encoder{B: make([]byte, 0, 2*flushAt), w: w} }
+
+// Flush writes what a streaming Encoder still holds.
+func (e *Encoder) Flush() error {
+	if e.w != nil && e.err == nil && len(e.B) > 0 {
+		_, e.err = e.w.Write(e.B)
+		e.B = e.B[:0]
+	}
+	return e.err
+}
+
+func (e *Encoder) spill() {
+	if e.w != nil && len(e.B) >= flushAt {
+		e.Flush()
+	}
 }
 
 // Encode returns what write appends to an Encoder. write runs twice: once
@@ -38,6 +64,7 @@ func (e *Encoder) Uint(v uint64) {
 		return
 	}
 	e.B = binary.AppendUvarint(e.B, v)
+	e.spill()
 }
 
 // Int appends v.
@@ -48,6 +75,7 @@ func (e *Encoder) Int(v int) {
 		return
 	}
 	e.B = binary.AppendVarint(e.B, int64(v))
+	e.spill()
 }
 
 // Str appends s with its length.
@@ -57,7 +85,15 @@ func (e *Encoder) Str(s string) {
 		e.n += len(s)
 		return
 	}
+	if e.w != nil && len(s) >= flushAt {
+		// A long string goes straight through, not through B.
+		if e.Flush() == nil {
+			_, e.err = io.WriteString(e.w, s)
+		}
+		return
+	}
 	e.B = append(e.B, s...)
+	e.spill()
 }
 
 // Bool appends v as one byte.
@@ -70,6 +106,7 @@ func (e *Encoder) Bool(v bool) {
 	default:
 		e.B = append(e.B, 0)
 	}
+	e.spill()
 }
 
 func uvarintLen(v uint64) int {

@@ -79,3 +79,28 @@ func BenchmarkEncode(b *testing.B) {
 		}
 	})
 }
+
+// A streaming Encoder writes exactly the bytes Encode returns, long strings
+// and many small values past its buffer included.
+func TestStreamMatchesEncode(t *testing.T) {
+	write := func(e *Encoder) {
+		writeAll(e)
+		e.Str(strings.Repeat("卷积", 70000)) // past flushAt in one string
+		for i := range 30000 {
+			e.Int(-i)
+			e.Str("card")
+		}
+	}
+	var buf bytes.Buffer
+	e := NewStream(&buf)
+	write(e)
+	if err := e.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if want := Encode(write); !bytes.Equal(buf.Bytes(), want) {
+		t.Fatalf("stream wrote %d bytes, Encode %d; they differ", buf.Len(), len(want))
+	}
+	if cap(e.B) > 2*flushAt {
+		t.Fatalf("stream buffer grew to %d bytes", cap(e.B))
+	}
+}
