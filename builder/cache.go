@@ -499,10 +499,12 @@ func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
 				return
 			}
 		}
-		for _, i := range grp.cards {
-			hashes[i] = sourceHash(d.Cards[i])
-		}
+		// Hashes of the cards' Markdown find the unchanged ones in the
+		// previous entry; without one, the entry's writer computes them.
 		if b := c.previous(kind, grp.file); b != nil {
+			for _, i := range grp.cards {
+				hashes[i] = sourceHash(d.Cards[i])
+			}
 			readGroup(d, b, grp, hashes, have, read)
 		}
 	})

@@ -31,7 +31,7 @@ const codeStyle = "github"
 // block that recurs (a snippet quoted on several cards, a template with a
 // varying comment) is tokenised once per process: chroma's regular
 // expressions cost several microseconds per byte of code in every language
-// but Python (see pylex.go). The memo holds at most memoBytes of HTML.
+// but Python (see pylex.go). The memo holds at most CodeMemoBytes of HTML.
 type codeRenderer struct {
 	lib       renderer.NodeRenderer
 	fallback  renderer.NodeRendererFunc
@@ -40,19 +40,20 @@ type codeRenderer struct {
 	lexers    sync.Map // language -> chroma.Lexer, nil when unknown
 	memo      sync.Map // [32]byte -> string
 	memoSize  atomic.Int64
-	memoBytes int64
+	memoBytes atomic.Int64
 }
 
-// memoBytes bounds the HTML the memo of highlighted blocks holds.
-const memoBytes = 16 << 20
+// CodeMemoBytes bounds the HTML the memo of highlighted blocks holds.
+const CodeMemoBytes = 16 << 20
 
 func newCodeRenderer(opts ...chromahtml.Option) *codeRenderer {
-	return &codeRenderer{
+	r := &codeRenderer{
 		lib:       highlighting.NewHTMLRenderer(highlighting.WithFormatOptions(opts...), highlighting.WithGuessLanguage(false)),
 		formatter: chromahtml.New(opts...),
 		style:     styles.Get(codeStyle),
-		memoBytes: memoBytes,
 	}
+	r.memoBytes.Store(CodeMemoBytes)
+	return r
 }
 
 // SetOption passes goldmark's renderer options (such as WithUnsafe) to the library's renderer.
@@ -111,11 +112,20 @@ func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 	}
 	var html strings.Builder
 	_ = r.formatter.Format(&html, r.style, it)
-	if r.memoSize.Add(int64(html.Len())) <= r.memoBytes {
+	if r.memoSize.Add(int64(html.Len())) <= r.memoBytes.Load() {
 		r.memo.Store(key, html.String())
 	}
 	_, _ = w.WriteString(html.String())
 	return ast.WalkContinue, nil
+}
+
+// LimitCodeMemo empties the memo of highlighted blocks (see codeRenderer)
+// and bounds it to n bytes of HTML from now on; 0 keeps none. Output is
+// the same whatever the bound. Not for use while r renders.
+func (r *Renderer) LimitCodeMemo(n int64) {
+	r.code.memoBytes.Store(n)
+	r.code.memo.Clear()
+	r.code.memoSize.Store(0)
 }
 
 // lexer returns the coalesced lexer of the block's language, or nil when

@@ -119,7 +119,7 @@ func FuzzCodeRenderer(f *testing.F) {
 // a renderer whose memo holds nothing.
 func TestCodeMemo(t *testing.T) {
 	memo, none := New(), New()
-	none.code.memoBytes = 0
+	none.LimitCodeMemo(0)
 	count := func(r *Renderer) (n int) {
 		r.code.memo.Range(func(any, any) bool { n++; return true })
 		return n
