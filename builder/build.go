@@ -121,6 +121,9 @@ func Run(opts Options) (*Result, error) {
 		if opts.OutDir != "" {
 			outDir = opts.OutDir
 		}
+		if err := fileset.Recover(outJournalPath(outDir)); err != nil {
+			return nil, err
+		}
 		fileset.Clean(outDir, root, filepath.Dir(cfg.LockPath()))
 	}
 	// The lock file does not depend on the cards: read it while they load.
@@ -280,6 +283,10 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 	set := fileset.Set{Journal: journalPath(cfg.Root), Dir: outDir}
+	if checkWritable(cfg.Root) != nil && len(repo) == 0 && !lockFile.Stale {
+		// A read-only project folder: only the output folder changes, so its journal goes beside it.
+		set.Journal = outJournalPath(outDir)
+	}
 	for _, p := range pending {
 		set.DirFiles = append(set.DirFiles, fileset.File{Tmp: p.tmp, Final: p.final})
 	}
@@ -321,6 +328,11 @@ func Run(opts Options) (*Result, error) {
 const JournalName = ".cardgen-journal.json"
 
 func journalPath(root string) string { return filepath.Join(root, JournalName) }
+
+// outJournalPath is the journal of a build whose project folder is read-only.
+func outJournalPath(outDir string) string {
+	return filepath.Join(filepath.Dir(filepath.Clean(outDir)), ".cardgen-journal-"+filepath.Base(filepath.Clean(outDir))+".json")
+}
 
 // nameChecker is an exporter that refuses some output file names.
 type nameChecker interface{ CheckOutputName(path string) error }

@@ -5,6 +5,7 @@ package exporters
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -155,6 +156,11 @@ func (s Stripped) Warnings(c *cards.Card) cards.Diagnostics {
 			if src, ok := strings.CutPrefix(e, render.RemotePrefix); ok {
 				warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Error,
 					Message: fmt.Sprintf("card '%s': the %s loads %q from outside the deck; copy the file under the cards folder and reference it by relative path", c.ID, key, src)})
+			} else if src, ok := strings.CutPrefix(e, render.LocalPrefix); ok {
+				if !slices.ContainsFunc(c.Media, func(m cards.Media) bool { return m.Ref == src || m.Ref == render.DecodedSource(src) }) {
+					warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Error,
+						Message: fmt.Sprintf("card '%s': the %s shows image %q, which would not be packaged; write it as ![alt](path) or <img src=\"path\">", c.ID, key, src)})
+				}
 			} else {
 				removed = append(removed, e)
 			}

@@ -127,6 +127,7 @@ func TestRejectedInputs(t *testing.T) {
 		{"remote image, unquoted src", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = \"<img src=https://e.com/x.png>\"\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "https://e.com/x.png"`},
 		{"remote image, protocol-relative unquoted", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nextra = \"<IMG SRC=//e.com/x.png>\"\n"), `^cards/detection.toml:4: error: card 'a': the extra loads "//e.com/x.png"`},
 		{"remote image, reference with angle brackets", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '''\n![x][r]\n\n[r]: <//e.com/x.png> \"t\"\n'''\n"), `^cards/detection.toml:4: error: card 'a': the answer loads "//e.com/x.png"`},
+		{"local image by reference", card("[[cards]]\nid = \"a\"\nquestion = \"q\"\nanswer = '''\n![x][r]\n\n[r]: m/x.png\n'''\n", "cards/m/x.png"), `^cards/detection.toml:4: error: card 'a': the answer shows image "m/x.png", which would not be packaged`},
 		// Diagnostics never pass terminal escapes or carriage returns through.
 		{"terminal escape in id", card("[[cards]]\nid = \"a\\u001b]0;pwned\\u0007\\u001b[2J\"\nquestion = \"q\"\n"), `^cards/detection.toml:2: error: id 'a\\x1b\]0;pwned\\a\\x1b\[2J' is not a slug`},
 		{"carriage return in a file name", map[string]string{"cards/x\rfake.toml": corpusCard}, `^cards/x\\rfake.toml: error: unknown topic`},

@@ -13,13 +13,18 @@ import (
 // https://x/y.png"): exporters.Stripped turns it into an error.
 const RemotePrefix = "remote source "
 
+// LocalPrefix starts the entry Render adds for each relative image source,
+// so the caller can check it against the media files the card resolved
+// ("local source media/x.png", the path as rendered).
+const LocalPrefix = "local source "
+
 // sourceAttrs are the attributes whose URL a browser loads as the page shows.
 var sourceAttrs = map[string]bool{"src": true, "srcset": true, "poster": true, "background": true, "data": true, "lowsrc": true, "dynsrc": true}
 
 var schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
 
-// remoteSources finds, in rendered HTML, every source attribute that is not
-// a relative path inside the deck: a URL with a scheme, a protocol-relative
+// remoteSources finds, in rendered HTML, every src (as LocalPrefix entries)
+// and every source attribute that is not a relative path inside the deck: a URL with a scheme, a protocol-relative
 // //host/…, an absolute path. The HTML, not the Markdown, is read, so every
 // way of writing an image (reference links, titles, raw HTML) is covered.
 func remoteSources(h string) []string {
@@ -37,8 +42,12 @@ func remoteSources(h string) []string {
 			for more {
 				var key, val []byte
 				key, val, more = z.TagAttr()
-				if sourceAttrs[strings.ToLower(string(key))] && !IsLocalSource(string(val)) {
+				switch {
+				case !sourceAttrs[strings.ToLower(string(key))]:
+				case !IsLocalSource(string(val)):
 					out = append(out, RemotePrefix+string(val))
+				case strings.EqualFold(string(key), "src"):
+					out = append(out, LocalPrefix+string(val))
 				}
 			}
 		}

@@ -44,7 +44,7 @@ func TestHeldAcrossProcesses(t *testing.T) {
 		var l *Lock
 		l, err = Acquire(dir, "build")
 		l.Release()
-		if err != nil || i > 200 {
+		if err != nil || i > 1000 {
 			break
 		}
 		// flock(1) has not taken it yet.

@@ -8,10 +8,12 @@ package projlock
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Name is the lock file in the project's folder (beside config.toml).
@@ -29,6 +31,11 @@ type Lock struct{ f *os.File }
 func Acquire(dir, op string) (*Lock, error) {
 	path := filepath.Join(dir, Name)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		// A project folder nobody may write (a read-only checkout) cannot
+		// change under a build, whose lock file and README stay as they are.
+		return &Lock{}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot lock the project: %w", err)
 	}
