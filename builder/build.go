@@ -56,6 +56,10 @@ type Options struct {
 	Verbose bool
 	// Progress shows a progress bar on Stderr when the build takes long (a terminal).
 	Progress bool
+	// KeepRepository leaves the lock file and the repository's generated
+	// files as they are: the outputs follow the lock as it would be written
+	// (a dry run of `cardgen sync`).
+	KeepRepository bool
 	// LimitMemory lets the build set the process's soft memory limit from
 	// the size of the deck (see limitMemory); for a command, not a library caller.
 	LimitMemory bool
@@ -169,6 +173,9 @@ func Run(opts Options) (*Result, error) {
 	// The new lock goes to its temporary file now rather than being held
 	// through the exporters (38 MB for 100k cards); it is still renamed last.
 	var lockTmp string
+	if opts.KeepRepository {
+		lockFile.Stale = false
+	}
 	if lockFile.Stale {
 		if lockTmp, err = lock.WriteTemp(lockFile.Path, lockFile.Data); err != nil {
 			return nil, err
@@ -278,13 +285,16 @@ func Run(opts Options) (*Result, error) {
 	pending = append(pending, sums...)
 	times.since("checksums", start)
 	// Generated parts of the repository (README's question list) follow the full deck.
-	repo, err := stageRepoFiles(deck)
-	if err != nil {
-		return nil, err
+	var repo []pendingFile
+	if !opts.KeepRepository {
+		if repo, err = stageRepoFiles(deck); err != nil {
+			return nil, err
+		}
 	}
 	set := fileset.Set{Journal: journalPath(cfg.Root), Dir: outDir}
-	if checkWritable(cfg.Root) != nil && len(repo) == 0 && !lockFile.Stale {
-		// A read-only project folder: only the output folder changes, so its journal goes beside it.
+	if (opts.KeepRepository || checkWritable(cfg.Root) != nil) && len(repo) == 0 && !lockFile.Stale {
+		// A read-only project folder, or one to keep as it is: only the output
+		// folder changes, so its journal goes beside it.
 		set.Journal = outJournalPath(outDir)
 	}
 	for _, p := range pending {
@@ -345,19 +355,9 @@ func updateLock(deck *cards.Deck, html *exporters.Rendered, opts Options) (*lock
 
 // updateLockWith is updateLock with the lock file read ahead by current, when not nil.
 func updateLockWith(deck *cards.Deck, html *exporters.Rendered, opts Options, current func() (*lock.Current, error)) (*lock.Plan, error) {
-	states, noteTypes, err := apkg.LockState(deck, html)
+	states, noteTypes, err := lockStates(deck, html)
 	if err != nil {
 		return nil, err
-	}
-	// The lock also keeps each card's additional topics, so `cardgen diff` can tell moves from locks alone.
-	byID := make(map[string]*cards.Card, len(deck.Cards))
-	for _, c := range deck.Cards {
-		byID[c.ID] = c
-	}
-	for i := range states {
-		if c := byID[states[i].ID]; c != nil && len(c.Topics) > 1 {
-			states[i].Topics = c.Topics[1:]
-		}
 	}
 	now := opts.Epoch
 	if now.IsZero() && opts.Now != nil {
@@ -381,6 +381,26 @@ func updateLockWith(deck *cards.Deck, html *exporters.Rendered, opts Options, cu
 		return nil, p.OutOfDate()
 	}
 	return p, nil
+}
+
+// lockStates computes what the lock records for every card and note type
+// of the full deck, exactly as every build does.
+func lockStates(deck *cards.Deck, html *exporters.Rendered) ([]lock.CardState, map[string]string, error) {
+	states, noteTypes, err := apkg.LockState(deck, html)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The lock also keeps each card's additional topics, so `cardgen diff` can tell moves from locks alone.
+	byID := make(map[string]*cards.Card, len(deck.Cards))
+	for _, c := range deck.Cards {
+		byID[c.ID] = c
+	}
+	for i := range states {
+		if c := byID[states[i].ID]; c != nil && len(c.Topics) > 1 {
+			states[i].Topics = c.Topics[1:]
+		}
+	}
+	return states, noteTypes, nil
 }
 
 // OutputName is <deck-id>[-<target>]<ext>; the full target has no suffix.
@@ -594,7 +614,13 @@ func (f faultWriter) Write(p []byte) (int, error) {
 
 // EpochFromEnv reads SOURCE_DATE_EPOCH (seconds since 1970, UTC); zero when unset.
 func EpochFromEnv() (time.Time, error) {
-	v := os.Getenv("SOURCE_DATE_EPOCH")
+	return epochFrom(os.Getenv("SOURCE_DATE_EPOCH"), time.Now())
+}
+
+// futureSlack is how far SOURCE_DATE_EPOCH may lie ahead of the clock (skew).
+const futureSlack = time.Hour
+
+func epochFrom(v string, now time.Time) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
@@ -602,7 +628,14 @@ func EpochFromEnv() (time.Time, error) {
 	if err != nil || n < 0 || n > lock.MaxMod {
 		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds between 1970 and 2100", v)
 	}
-	return time.Unix(n, 0).UTC(), nil
+	t := time.Unix(n, 0).UTC()
+	// Notes would carry a future mod, which Anki's Check Database resets to
+	// the present, and every later import would then update them again.
+	if t.After(now.Add(futureSlack)) {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%s (%s) is in the future; Anki would update every note it changes again on each import (docs/anki.md); use the last commit's time",
+			v, t.Format(time.RFC3339))
+	}
+	return t, nil
 }
 
 // readLockAhead starts reading and parsing the lock file of the config at

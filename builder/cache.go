@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -371,7 +372,7 @@ const (
 	htmlKind  = "html"
 	checkKind = "check"
 	// renderFormat changes whenever the encoding below does.
-	renderFormat = 1
+	renderFormat = 2
 )
 
 // fileGroup is the cards of one topic file, by index in the deck.
@@ -403,8 +404,11 @@ func renderDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (
 	stripped := make([]exporters.Stripped, len(d.Cards))
 	err := fillDeck(d, c, htmlKind, done,
 		func(dec *cachefmt.Decoder, i int) {
-			f := exporters.Fields{Question: dec.Str(), Answer: dec.Str(), Extra: dec.Str()}
-			s := exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+			f := exporters.Fields{Question: dec.Str(), Answer: dec.Str(), Extra: dec.Str(), Values: dec.Strs()}
+			if len(f.Values) == 0 {
+				f.Values = nil
+			}
+			s := decodeStripped(dec)
 			if i >= 0 {
 				fields[i], stripped[i] = f, s
 			}
@@ -418,9 +422,8 @@ func renderDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (
 			e.Str(f.Question)
 			e.Str(f.Answer)
 			e.Str(f.Extra)
-			for _, ss := range s {
-				e.Strs(ss)
-			}
+			e.Strs(f.Values)
+			encodeStripped(e, s)
 		})
 	if err != nil {
 		return nil, err
@@ -438,7 +441,7 @@ func checkDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (c
 	stripped := make([]exporters.Stripped, len(d.Cards))
 	err := fillDeck(d, c, checkKind, done,
 		func(dec *cachefmt.Decoder, i int) {
-			s := exporters.Stripped{dec.Strs(), dec.Strs(), dec.Strs()}
+			s := decodeStripped(dec)
 			if i >= 0 {
 				stripped[i] = s
 			}
@@ -459,14 +462,23 @@ func checkDeck(d *cards.Deck, r *render.Renderer, c *Cache, done func(n int)) (c
 }
 
 func encodeStripped(e *cachefmt.Encoder, s exporters.Stripped) {
+	e.Uint(uint64(len(s)))
 	for _, ss := range s {
 		e.Strs(ss)
 	}
 }
 
+func decodeStripped(dec *cachefmt.Decoder) exporters.Stripped {
+	s := make(exporters.Stripped, dec.Count())
+	for i := range s {
+		s[i] = dec.Strs()
+	}
+	return s
+}
+
 func storeChecks(d *cards.Deck, c *Cache, stripped []exporters.Stripped) {
 	for _, grp := range groupByFile(d) {
-		if sum, ok := d.Sums[grp.file]; ok {
+		if sum, ok := fileKey(d, grp.file); ok {
 			c.later(func() {
 				if c.Get(checkKind, grp.file, sum) == nil {
 					c.putStream(checkKind, grp.file, sum, encodeGroup(d, grp, make([]string, len(d.Cards)), func(e *cachefmt.Encoder, i int) { encodeStripped(e, stripped[i]) }))
@@ -492,7 +504,7 @@ func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
 		if c == nil {
 			return
 		}
-		if sum, ok := d.Sums[grp.file]; ok {
+		if sum, ok := fileKey(d, grp.file); ok {
 			if b := c.Get(kind, grp.file, sum); b != nil && readGroup(d, b, grp, nil, have, read) {
 				hit[g] = true
 				done(len(grp.cards))
@@ -535,7 +547,7 @@ func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
 		return nil
 	}
 	for g, grp := range groups {
-		if sum, ok := d.Sums[grp.file]; ok && !hit[g] {
+		if sum, ok := fileKey(d, grp.file); ok && !hit[g] {
 			c.later(func() { c.putStream(kind, grp.file, sum, encodeGroup(d, grp, hashes, write)) })
 		}
 	}
@@ -600,10 +612,33 @@ func readGroup(d *cards.Deck, b []byte, grp fileGroup, hashes []string, have []b
 	return len(got) == len(grp.cards)
 }
 
-// sourceHash identifies what a card's rendering depends on: its Markdown.
+// fileKey is what a topic file's rendered entries are stored under: its
+// content, and the declared note types' field lists, which decide how its
+// cards' fields are ordered. A deck without declared types keys on the
+// content alone.
+func fileKey(d *cards.Deck, file string) ([32]byte, bool) {
+	sum, ok := d.Sums[file]
+	if !ok || len(d.Config.NoteTypes) == 0 {
+		return sum, ok
+	}
+	h := sha256.New()
+	h.Write(sum[:])
+	for _, nt := range d.Config.NoteTypes {
+		h.Write([]byte(nt.Slug + "\x00" + strings.Join(nt.FieldNames(), "\x1f") + "\x00"))
+	}
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out, true
+}
+
+// sourceHash identifies what a card's rendering depends on: its Markdown
+// (and, for a declared note type, which fields it has).
 func sourceHash(c *cards.Card) string {
 	h := sha256.New()
-	for _, s := range []string{c.Question, c.Answer, c.Extra} {
+	if c.NoteType != nil {
+		h.Write([]byte(c.NoteType.Slug + "\x00" + strings.Join(c.NoteType.FieldNames(), "\x1f") + "\x00"))
+	}
+	for _, s := range c.Sources() {
 		var n [8]byte
 		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
 		h.Write(n[:])

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/exporters"
+	"github.com/cardgen/cardgen/exporters/ankinote"
 	"github.com/cardgen/cardgen/exporters/render"
 )
 
@@ -62,6 +63,7 @@ func prepare(configPath string, po prepareOptions, stderr io.Writer) (*cards.Dec
 	}
 	if deck != nil {
 		ds = append(ds, deck.Config.CheckFormats(append(Formats(), planned...))...)
+		ds = append(ds, ankinote.CheckIDs(deck.Config)...)
 	}
 	var html *exporters.Rendered
 	if deck != nil && (po.render || po.check) {
@@ -176,8 +178,9 @@ func List(opts ListOptions) error {
 	if opts.JSON {
 		items := make([]ListItem, 0, len(sel.Cards))
 		for _, c := range sel.Cards {
-			items = append(items, ListItem{ID: c.ID, GUID: deck.GUID(c), Type: string(c.Type), Topic: c.Topic,
-				Topics: c.Topics, Tags: nonNil(c.Tags), Source: c.Source, Question: c.Question, File: c.File, Line: c.Line})
+			q, _, _ := c.Shown()
+			items = append(items, ListItem{ID: c.ID, GUID: ankinote.GUID(deck.Config.Deck.Namespace, c), Type: string(c.Type), Topic: c.Topic,
+				Topics: c.Topics, Tags: nonNil(c.Tags), Source: c.Source, Question: q, File: c.File, Line: c.Line})
 		}
 		enc := json.NewEncoder(opts.Stdout)
 		enc.SetEscapeHTML(false)
@@ -187,7 +190,8 @@ func List(opts ListOptions) error {
 	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTOPICS\tQUESTION")
 	for _, c := range sel.Cards {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, strings.Join(c.Topics, ","), oneLine(c.Question))
+		q, _, _ := c.Shown()
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, strings.Join(c.Topics, ","), oneLine(q))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -21,7 +21,7 @@ type Cache interface {
 const decodeKind = "decode"
 
 // decodeFormat changes whenever the encoding below or the decoded model does.
-const decodeFormat = 1
+const decodeFormat = 2
 
 func (l *loader) cachedDecode(path string, sum [32]byte) *decoded {
 	if l.cache == nil {
@@ -59,11 +59,21 @@ func encodeDecoded(e *cachefmt.Encoder, d *decoded, names []string) {
 	e.Str(d.doc.Topic)
 	e.Uint(uint64(len(d.doc.Cards)))
 	for _, c := range d.doc.Cards {
-		for _, s := range []string{c.ID, c.Type, c.Question, c.Answer, c.Extra, c.Source} {
+		for _, s := range []string{c.ID, c.Type, c.Question, c.Answer, c.Extra, c.Source, c.GUID} {
 			e.Str(s)
 		}
 		e.Strs(c.Topics)
 		e.Strs(c.Tags)
+		e.Bool(c.Fields != nil)
+		names := make([]string, 0, len(c.Fields))
+		for name := range c.Fields {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		e.Strs(names)
+		for _, name := range names {
+			e.Str(c.Fields[name])
+		}
 	}
 	e.Uint(uint64(len(d.undecoded)))
 	for _, k := range d.undecoded {
@@ -105,11 +115,22 @@ func unmarshalDecoded(b []byte) (*decoded, error) {
 	d.doc.Cards = make([]cardDoc, r.Count())
 	for i := range d.doc.Cards {
 		c := &d.doc.Cards[i]
-		for _, p := range []*string{&c.ID, &c.Type, &c.Question, &c.Answer, &c.Extra, &c.Source} {
+		for _, p := range []*string{&c.ID, &c.Type, &c.Question, &c.Answer, &c.Extra, &c.Source, &c.GUID} {
 			*p = r.Str()
 		}
 		c.Topics = r.Strs()
 		c.Tags = r.Strs()
+		hasFields := r.Bool()
+		names := r.Strs()
+		if hasFields {
+			c.Fields = make(map[string]string, len(names))
+		}
+		for _, name := range names {
+			v := r.Str()
+			if hasFields {
+				c.Fields[name] = v
+			}
+		}
 	}
 	if n := r.Count(); n > 0 {
 		d.undecoded = make([]toml.Key, n)

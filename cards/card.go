@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // Type is a card's note type.
@@ -40,6 +41,15 @@ type Card struct {
 	Tags   []string
 	// Media lists local files referenced from the card's Markdown.
 	Media []Media
+	// GUID is the note's original Anki GUID when the card was brought from
+	// Anki; empty for a card whose GUID derives from namespace and id.
+	// ankinote.GUID is the one rule that picks a note's GUID.
+	GUID string
+	// NoteType is the declared note type of a card whose Type is not built
+	// in, and Fields its field values (Markdown) in the note type's order;
+	// nil for the built-in types, which use Question, Answer and Extra.
+	NoteType *NoteType
+	Fields   []string
 
 	// File and Line locate the card's [[cards]] table for messages.
 	File string
@@ -48,10 +58,34 @@ type Card struct {
 	KeyLines map[string]int
 }
 
+// Sources are the card's Markdown fields, each rendered to one HTML field:
+// question, answer and extra for a built-in type, the declared fields otherwise.
+func (c *Card) Sources() []string {
+	if c.NoteType != nil {
+		return c.Fields
+	}
+	return []string{c.Question, c.Answer, c.Extra}
+}
+
+// SourceKeys name the card's Markdown fields as written in its table, in Sources order.
+func (c *Card) SourceKeys() []string {
+	if c.NoteType != nil {
+		keys := make([]string, len(c.NoteType.Fields))
+		for i, f := range c.NoteType.Fields {
+			keys[i] = "fields." + f.Name
+		}
+		return keys
+	}
+	return []string{"question", "answer", "extra"}
+}
+
 // LineOf returns the line of key in the card's table, or the table's line.
 func (c *Card) LineOf(key string) int {
 	if n := c.KeyLines[key]; n > 0 {
 		return n
+	}
+	if strings.HasPrefix(key, "fields.") {
+		return c.LineOf("fields")
 	}
 	return c.Line
 }
@@ -130,11 +164,9 @@ type TopicCards struct {
 	Cards []*Card
 }
 
-// GUID is the note identity shared by every output: it derives from the deck
-// namespace and the card id only, never from content, position or time.
-func (d *Deck) GUID(c *Card) string { return GUID(d.Config.Deck.Namespace, c.ID) }
-
-// GUID returns a 11-character [A-Za-z0-9] identity for id in namespace.
+// GUID returns the 11-character [A-Za-z0-9] identity derived for id in
+// namespace, from the deck namespace and the card id only, never from
+// content, position or time. A card's note GUID is chosen by ankinote.GUID.
 func GUID(namespace, id string) string {
 	sum := sha256.Sum256([]byte(namespace + "\x00" + id))
 	return base62(binary.BigEndian.Uint64(sum[:8]))

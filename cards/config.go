@@ -24,6 +24,9 @@ type Config struct {
 	Path string `toml:"-"`
 	Root string `toml:"-"`
 
+	// NoteTypes are the declared note types of the notetypes folder, in slug order.
+	NoteTypes []*NoteType `toml:"-"`
+
 	index *tomlIndex
 }
 
@@ -58,6 +61,8 @@ type DeckConfig struct {
 	Cards string `toml:"cards"`
 	// Lock is the lock file recording content hashes and modification times.
 	Lock string `toml:"lock"`
+	// NoteTypes is the folder of declared note types, one <slug>.toml each.
+	NoteTypes string `toml:"notetypes"`
 }
 
 // OutputConfig sets the defaults of `cardgen build`.
@@ -184,12 +189,13 @@ func LoadConfig(path string) (*Config, Diagnostics) {
 		ds.errorf(path, line, "%s", msg)
 	}
 	cfg.check(&ds, idx)
+	cfg.loadNoteTypes(&ds)
 	return cfg, ds
 }
 
 var configKeys = map[string][]string{
 	"":        {"deck", "output", "topics", "targets"},
-	"deck":    {"id", "namespace", "name", "description", "cards", "lock"},
+	"deck":    {"id", "namespace", "name", "description", "cards", "lock", "notetypes"},
 	"output":  {"dir", "formats"},
 	"topics":  {"id", "name", "description"},
 	"targets": {"name", "topics", "exclude_topics", "tags", "formats"},
@@ -214,6 +220,9 @@ func (c *Config) check(ds *Diagnostics, idx *tomlIndex) {
 	}
 	if c.Deck.Lock == "" {
 		c.Deck.Lock = "cardgen.lock"
+	}
+	if c.Deck.NoteTypes == "" {
+		c.Deck.NoteTypes = "notetypes"
 	}
 	if c.Output.Dir == "" {
 		c.Output.Dir = "dist"

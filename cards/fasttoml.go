@@ -67,6 +67,8 @@ func decodeFast(data []byte) (doc fileDoc, ok bool) {
 				list, bit = &card.Topics, 1<<6
 			case "tags":
 				list, bit = &card.Tags, 1<<7
+			case "guid":
+				dst, bit = &card.GUID, 1<<8
 			default:
 				return fileDoc{}, false
 			}

@@ -56,11 +56,11 @@ func TestFilterKeepsIdentity(t *testing.T) {
 	deck := loadGood(t)
 	full := map[string]string{}
 	for _, c := range deck.Cards {
-		full[c.ID] = deck.GUID(c)
+		full[c.ID] = GUID(deck.Config.Deck.Namespace, c.ID)
 	}
 	sub := deck.Filter(Filter{Topics: []string{"optimization"}})
 	for _, c := range sub.Cards {
-		if got := sub.GUID(c); got != full[c.ID] {
+		if got := GUID(sub.Config.Deck.Namespace, c.ID); got != full[c.ID] {
 			t.Errorf("%s: GUID %s in subset, %s in full deck", c.ID, got, full[c.ID])
 		}
 	}

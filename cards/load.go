@@ -32,11 +32,14 @@ type cardDoc struct {
 	Source   string   `toml:"source"`
 	Topics   []string `toml:"topics"`
 	Tags     []string `toml:"tags"`
+	GUID     string   `toml:"guid"`
+	// Fields are a declared note type's field values, by field name.
+	Fields map[string]string `toml:"fields"`
 }
 
 var (
 	fileKeys = []string{"topic", "cards"}
-	cardKeys = []string{"id", "type", "question", "answer", "extra", "source", "topics", "tags"}
+	cardKeys = []string{"id", "type", "question", "answer", "extra", "source", "topics", "tags", "guid", "fields"}
 )
 
 // Load reads config.toml and every topic file, and returns the validated deck.
@@ -84,6 +87,7 @@ func loadCards(cfg *Config, cache Cache) (*Deck, Diagnostics) {
 			}
 		}
 	}
+	all = checkGUIDs(cfg, all, &ds)
 	if len(all) == 0 && len(files) > 0 && len(ds) == 0 {
 		ds.errorf(dir, 0, "the question set has no cards: add [[cards]] tables to a topic file")
 	} else if len(files) == 0 {
@@ -94,6 +98,38 @@ func loadCards(cfg *Config, cache Cache) (*Deck, Diagnostics) {
 		return cfg.TopicIndex(all[i].Topic) < cfg.TopicIndex(all[j].Topic)
 	})
 	return &Deck{Config: cfg, Cards: all, Sums: l.sums}, ds
+}
+
+// checkGUIDs reports a card guid used twice, or equal to the GUID another
+// card derives from its id, and drops the cards at fault.
+func checkGUIDs(cfg *Config, all []*Card, ds *Diagnostics) []*Card {
+	given := map[string]*Card{}
+	for _, c := range all {
+		if c.GUID != "" && given[c.GUID] == nil {
+			given[c.GUID] = c
+		}
+	}
+	if len(given) == 0 {
+		return all // derived GUIDs never collide in practice; skip hashing every card
+	}
+	bad := map[*Card]bool{}
+	for _, c := range all {
+		if c.GUID == "" {
+			if prev := given[GUID(cfg.Deck.Namespace, c.ID)]; prev != nil {
+				ds.errorf(prev.File, prev.LineOf("guid"), "guid '%s' of card '%s' is the GUID card '%s' (%s:%d) derives from its id; two notes cannot share a GUID: give one of them another guid", prev.GUID, prev.ID, c.ID, c.File, c.Line)
+				bad[prev] = true
+			}
+			continue
+		}
+		if first := given[c.GUID]; first != c {
+			ds.errorf(c.File, c.LineOf("guid"), "duplicate guid '%s': card '%s' at %s:%d has it too; a GUID is one note's identity", c.GUID, first.ID, first.File, first.Line)
+			bad[c] = true
+		}
+	}
+	if len(bad) == 0 {
+		return all
+	}
+	return slices.DeleteFunc(all, func(c *Card) bool { return bad[c] })
 }
 
 func topicFiles(dir string) ([]string, error) {
@@ -253,17 +289,18 @@ func (l *loader) loadFile(path string, ds *Diagnostics) []parsedCard {
 	headers := idx.headerLines("cards")
 	out := make([]parsedCard, len(doc.Cards))
 	for i, cd := range doc.Cards {
-		out[i] = l.card(path, i, at(headers, i), idx, primary, cd)
+		out[i] = l.card(path, i, at(headers, i), at(headers, i+1), idx, primary, cd)
 	}
 	return out
 }
 
 // card builds and checks one card; the duplicate-id check is left to checkID.
-func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, cd cardDoc) parsedCard {
+// end is the line of the next card's header, or 0 for the last card.
+func (l *loader) card(path string, i, line, end int, idx *tomlIndex, primary string, cd cardDoc) parsedCard {
 	c := &Card{
 		ID: cd.ID, Type: Type(cd.Type), Question: cd.Question, Answer: cd.Answer,
 		Extra: cd.Extra, Source: cd.Source, Topic: primary, File: path, Line: line,
-		KeyLines: idx.elementKeys("cards", i),
+		KeyLines: idx.elementKeys("cards", i), GUID: cd.GUID,
 	}
 	keyLine := c.LineOf
 	if c.Type == "" {
@@ -279,30 +316,50 @@ func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, 
 	default:
 		pc.slugID = true
 	}
-	if !slices.Contains(Types, c.Type) {
-		ds.errorf(path, keyLine("type"), "unknown card type '%s'%s", cd.Type, didYouMean(cd.Type, []string{"basic", "reversed", "cloze"}))
+	if _, given := c.KeyLines["guid"]; given && !IsGUID(c.GUID) {
+		ds.errorf(path, keyLine("guid"), "guid %q of card '%s' is not an Anki GUID: use 1 to 64 printable ASCII characters without spaces, as Anki shows it", c.GUID, c.ID)
 	}
-	if strings.TrimSpace(c.Question) == "" {
-		ds.errorf(path, keyLine("question"), "card '%s' has an empty question", c.ID)
+	if cd.Fields != nil {
+		fieldLines(c, idx, end)
 	}
-	if c.Type == Cloze && !clozeRE.MatchString(c.Question) {
-		ds.errorf(path, keyLine("question"), "cloze card '%s' has no deletion: mark the hidden text as {{c1::…}} in the question", c.ID)
-	}
-	for _, f := range []struct{ key, text string }{{"question", c.Question}, {"answer", c.Answer}, {"extra", c.Extra}, {"source", c.Source}} {
-		if r, ok := controlIn(f.text); ok {
-			ds.errorf(path, keyLine(f.key), "card '%s': the %s contains the control character U+%04X (an escape such as \\u%04x?); Anki would split or cut the field there: remove it", c.ID, f.key, r, r)
+	c.NoteType = l.cfg.NoteType(string(c.Type))
+	switch {
+	case c.NoteType != nil:
+		l.declaredFields(c, cd, idx, end, ds)
+	case !slices.Contains(Types, c.Type):
+		ds.errorf(path, keyLine("type"), "%s", l.cfg.unknownType(cd.Type))
+	default:
+		if cd.Fields != nil {
+			ds.errorf(path, keyLine("fields"), "card '%s' is of the built-in type '%s', which has no fields table: write question, answer and extra, or set type to a declared note type", c.ID, c.Type)
+		} else if strings.TrimSpace(c.Question) == "" {
+			ds.errorf(path, keyLine("question"), "card '%s' has an empty question", c.ID)
+		}
+		if c.Type == Cloze && !clozeRE.MatchString(c.Question) {
+			ds.errorf(path, keyLine("question"), "cloze card '%s' has no deletion: mark the hidden text as {{c1::…}} in the question", c.ID)
+		}
+		if c.Type != Cloze && strings.TrimSpace(c.Answer) == "" {
+			ds.warnf(path, keyLine("answer"), "card '%s' has no answer yet", c.ID)
 		}
 	}
-	if c.Type == Cloze {
-		for _, m := range clozeNumRE.FindAllStringSubmatch(c.Question, -1) {
-			if len(m[1]) > 3 || ClozeNumbers(m[0])[0] > MaxCloze {
-				ds.errorf(path, keyLine("question"), "card '%s': cloze number c%.12s is over Anki's limit of c%d; number the deletions from c1", c.ID, m[1], MaxCloze)
-				break
+	keys, texts := append(c.SourceKeys(), "source"), append(slices.Clone(c.Sources()), c.Source)
+	for k, text := range texts {
+		if r, ok := controlIn(text); ok {
+			name := strings.TrimPrefix(keys[k], "fields.")
+			ds.errorf(path, keyLine(keys[k]), "card '%s': the %s contains the control character U+%04X (an escape such as \\u%04x?); Anki would split or cut the field there: remove it", c.ID, name, r, r)
+		}
+	}
+	if c.IsCloze() {
+		for k, text := range texts {
+			if c.NoteType != nil && !slices.Contains(c.NoteType.ClozeFields(), strings.TrimPrefix(keys[k], "fields.")) || c.NoteType == nil && k != 0 {
+				continue
+			}
+			for _, m := range clozeNumRE.FindAllStringSubmatch(text, -1) {
+				if len(m[1]) > 3 || ClozeNumbers(m[0])[0] > MaxCloze {
+					ds.errorf(path, keyLine(keys[k]), "card '%s': cloze number c%.12s is over Anki's limit of c%d; number the deletions from c1", c.ID, m[1], MaxCloze)
+					break
+				}
 			}
 		}
-	}
-	if c.Type != Cloze && strings.TrimSpace(c.Answer) == "" {
-		ds.warnf(path, keyLine("answer"), "card '%s' has no answer yet", c.ID)
 	}
 	c.Topics = []string{primary}
 	for _, t := range cd.Topics {
@@ -323,11 +380,11 @@ func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, 
 			c.Tags = append(c.Tags, t)
 		}
 	}
-	for _, field := range []struct{ key, text string }{{"question", c.Question}, {"answer", c.Answer}, {"extra", c.Extra}} {
-		for _, ref := range MediaRefs(field.text) {
+	for k, text := range c.Sources() {
+		for _, ref := range MediaRefs(text) {
 			m, msg := l.resolveMedia(ref)
 			if msg != "" {
-				ds.errorf(path, keyLine(field.key), "card '%s': %s", c.ID, msg)
+				ds.errorf(path, keyLine(keys[k]), "card '%s': %s", c.ID, msg)
 				continue
 			}
 			if !slices.Contains(c.Media, m) {
@@ -336,6 +393,86 @@ func (l *loader) card(path string, i, line int, idx *tomlIndex, primary string, 
 		}
 	}
 	return pc
+}
+
+// guidRE is what Anki accepts as a note GUID: printable ASCII without spaces
+// (so never the 0x1f field separator).
+var guidRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
+
+// IsGUID reports whether s can be a card's own guid: 1 to 64 printable ASCII
+// characters without spaces.
+func IsGUID(s string) bool { return guidRE.MatchString(s) }
+
+// fieldLines records the line of the card's fields table and of each of its
+// keys. [cards.fields] is a table of its own in the index: its keys are the
+// ones between this card's header and the next card's (end, 0 for none).
+func fieldLines(c *Card, idx *tomlIndex, end int) {
+	// Headers and keys are indexed in line order: look at this card's lines only.
+	past := func(line int) bool { return end != 0 && line >= end }
+	for i := sort.Search(len(idx.headers), func(i int) bool { return idx.headers[i].line > c.Line }); i < len(idx.headers) && !past(idx.headers[i].line); i++ {
+		if h := idx.headers[i]; h.name == "cards.fields" && c.KeyLines["fields"] == 0 {
+			c.KeyLines["fields"] = h.line
+		}
+	}
+	for i := sort.Search(len(idx.keys), func(i int) bool { return idx.keys[i].line > c.Line }); i < len(idx.keys) && !past(idx.keys[i].line); i++ {
+		if k := idx.keys[i]; k.table == "cards.fields" && c.KeyLines["fields."+k.name] == 0 {
+			c.KeyLines["fields."+k.name] = k.line
+		}
+	}
+}
+
+// declaredFields checks a card of a declared note type and sets its field values.
+func (l *loader) declaredFields(c *Card, cd cardDoc, idx *tomlIndex, end int, ds *Diagnostics) {
+	nt, path := c.NoteType, c.File
+	for _, key := range []string{"question", "answer", "extra", "source"} {
+		if _, given := c.KeyLines[key]; given {
+			ds.errorf(path, c.LineOf(key), "card '%s' is of note type '%s', which takes its content in a fields table, not '%s': write fields = { %s = \"…\" } (fields: %s)",
+				c.ID, nt.Slug, key, nt.Fields[0].Name, joinQuoted(nt.FieldNames()))
+		}
+	}
+	names := make([]string, 0, len(cd.Fields))
+	for name := range cd.Fields {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if nt.FieldIndex(name) < 0 {
+			ds.errorf(path, c.LineOf("fields."+name), "card '%s': note type '%s' has no field '%s'%s", c.ID, nt.Slug, name, didYouMean(name, nt.FieldNames()))
+		}
+	}
+	c.Fields = make([]string, len(nt.Fields))
+	empty := true
+	for i, f := range nt.Fields {
+		c.Fields[i] = cd.Fields[f.Name]
+		blank := strings.TrimSpace(c.Fields[i]) == ""
+		empty = empty && blank
+		if f.Required && blank {
+			ds.errorf(path, c.LineOf("fields."+f.Name), "card '%s' misses the required field '%s' of note type '%s'", c.ID, f.Name, nt.Slug)
+		}
+	}
+	if empty && !hasError(*ds) {
+		ds.errorf(path, c.LineOf("fields"), "card '%s' has no field values: give its fields in a fields table (fields of '%s': %s)", c.ID, nt.Slug, joinQuoted(nt.FieldNames()))
+	}
+	if nt.Cloze && !empty {
+		deletion := false
+		for _, name := range nt.ClozeFields() {
+			deletion = deletion || clozeRE.MatchString(cd.Fields[name])
+		}
+		if !deletion {
+			where := "the cloze field"
+			if cf := nt.ClozeFields(); len(cf) > 0 {
+				where = "field '" + cf[0] + "'"
+			}
+			ds.errorf(path, c.LineOf("fields."+firstOr(nt.ClozeFields(), "")), "cloze card '%s' has no deletion: mark the hidden text as {{c1::…}} in %s", c.ID, where)
+		}
+	}
+}
+
+func firstOr(ss []string, def string) string {
+	if len(ss) > 0 {
+		return ss[0]
+	}
+	return def
 }
 
 func hasError(ds Diagnostics) bool {

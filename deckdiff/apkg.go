@@ -130,23 +130,27 @@ func readCollection(path string) (s *Snapshot, err error) {
 	}
 
 	s = &Snapshot{Cards: map[string]Card{}, Retired: map[string]Card{}}
-	rows, err = db.Query(`SELECT id, mid, tags, flds, CAST(sfld AS TEXT) FROM notes ORDER BY id`)
+	rows, err = db.Query(`SELECT id, mid, guid, tags, flds, CAST(sfld AS TEXT) FROM notes ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var nid, mid int64
-		var tags, flds, sfld string
-		if err := rows.Scan(&nid, &mid, &tags, &flds, &sfld); err != nil {
+		var guid, tags, flds, sfld string
+		if err := rows.Scan(&nid, &mid, &guid, &tags, &flds, &sfld); err != nil {
 			return nil, err
 		}
 		ord, ok := idField[mid]
 		fields := strings.Split(flds, "\x1f")
-		if !ok || ord < 0 || ord >= len(fields) || fields[ord] == "" {
+		id := guid // a note of a declared note type has no ID field: its GUID names it
+		if ord >= 0 && ord < len(fields) {
+			id = fields[ord]
+		}
+		if !ok || id == "" || ord >= len(fields) {
 			return nil, fmt.Errorf("note %d has no ID field; not a package cardgen wrote", nid)
 		}
-		c := Card{ID: fields[ord], Question: strings.Join(strings.Fields(sfld), " "), Hash: noteHash(mid, flds, tags), Pos: pos[nid]}
+		c := Card{ID: id, Question: strings.Join(strings.Fields(sfld), " "), Hash: noteHash(mid, flds, tags), Pos: pos[nid]}
 		retired := false
 		for _, t := range strings.Fields(tags) {
 			switch {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cardgen/cardgen/builder"
+	"github.com/cardgen/cardgen/internal/decktest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -257,5 +258,39 @@ func TestEscape(t *testing.T) {
 	want := "Why is \\$x\\_1 \\* y\\$ \\<b\\>bold\\</b\\> \\| \\[link\\](u) \\& \\`code\\`?"
 	if got != want {
 		t.Errorf("escape = %q, want %q", got, want)
+	}
+}
+
+// Notes of declared note types have no ID field: a package names them by GUID.
+func TestDiffOfDeclaredNoteTypes(t *testing.T) {
+	cfg := decktest.CopyNoteTypesDeck(t)
+	dir := filepath.Dir(cfg)
+	build := func(epoch int64) string {
+		var stderr bytes.Buffer
+		if _, err := builder.Run(builder.Options{ConfigPath: cfg, Formats: []string{"apkg"}, Epoch: time.Unix(epoch, 0), Stderr: &stderr}); err != nil {
+			t.Fatalf("build: %v\n%s", err, stderr.String())
+		}
+		keep := filepath.Join(t.TempDir(), "nt-test.apkg")
+		data, err := os.ReadFile(filepath.Join(dir, "dist", "nt-test.apkg"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(keep, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return keep
+	}
+	old := build(1780000000)
+	words := filepath.Join(dir, "cards", "words.toml")
+	data, err := os.ReadFile(words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(words, bytes.Replace(data, []byte("cat, as in"), []byte("a cat, as in"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := diff(t, old, build(1780100000))
+	if !strings.Contains(got, "`f~3Kx#9!Ab`: 猫") || strings.Contains(got, "犬") {
+		t.Errorf("diff does not name exactly the edited note by its GUID:\n%s", got)
 	}
 }

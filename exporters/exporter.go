@@ -4,6 +4,7 @@ package exporters
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"slices"
 	"strings"
@@ -70,6 +71,40 @@ type Fields struct {
 	Question string
 	Answer   string
 	Extra    string
+	// Values are a declared note type's fields rendered, in its order; nil
+	// for the built-in types.
+	Values []string
+}
+
+// Shown is f as the reading outputs show card c, in HTML: what
+// cards.Card.Shown gives in Markdown. A built-in card's fields are as they
+// are; a declared note type's question field is the question, and every
+// other non-empty field a section of the answer headed by its name in bold.
+func Shown(c *cards.Card, f Fields) Fields {
+	if c.NoteType == nil {
+		return f
+	}
+	q := c.QuestionField()
+	var answer strings.Builder
+	for i, fld := range c.NoteType.Fields {
+		if i == q || i >= len(f.Values) || strings.TrimSpace(c.Fields[i]) == "" {
+			continue
+		}
+		if answer.Len() > 0 {
+			answer.WriteByte('\n')
+		}
+		answer.WriteString("<p><strong>" + html.EscapeString(fld.Name) + "</strong></p>\n")
+		answer.WriteString(strings.TrimSuffix(f.Values[i], "\n"))
+	}
+	return Fields{Question: f.Values[q], Answer: answer.String()}
+}
+
+// fieldsOf assembles rendered sources (in cards.Card.Sources order).
+func fieldsOf(c *cards.Card, h []string) Fields {
+	if c.NoteType != nil {
+		return Fields{Values: h}
+	}
+	return Fields{Question: h[0], Answer: h[1], Extra: h[2]}
 }
 
 // Rendered holds the HTML of every card, rendered once and shared by all exporters.
@@ -106,36 +141,33 @@ func NewRendered(cs []*cards.Card, fields []Fields, stripped []Stripped) *Render
 	return res
 }
 
-// Stripped lists what the sanitizer removed from a card's question, answer
-// and extra, e.g. "<script>" or "onclick on <b>".
-type Stripped [3][]string
-
-// fieldKeys name a card's Markdown fields, in Stripped order.
-var fieldKeys = [3]string{"question", "answer", "extra"}
-
-func sources(c *cards.Card) [3]string { return [3]string{c.Question, c.Answer, c.Extra} }
+// Stripped lists what the sanitizer removed from each Markdown field of a
+// card (cards.Card.Sources order), e.g. "<script>" or "onclick on <b>".
+type Stripped [][]string
 
 // RenderCard renders the Markdown fields of c.
 func RenderCard(r *render.Renderer, c *cards.Card) (Fields, Stripped, error) {
-	var h [3]string
-	var s Stripped
-	for i, src := range sources(c) {
+	src := c.Sources()
+	h := make([]string, len(src))
+	s := make(Stripped, len(src))
+	for i, text := range src {
 		var err error
-		if h[i], s[i], err = r.Render(src); err != nil {
-			return Fields{}, Stripped{}, err
+		if h[i], s[i], err = r.Render(text); err != nil {
+			return Fields{}, nil, err
 		}
 	}
-	return Fields{Question: h[0], Answer: h[1], Extra: h[2]}, s, nil
+	return fieldsOf(c, h), s, nil
 }
 
 // CheckCard returns what RenderCard reports as stripped from c, rendering
 // only the fields that could lose markup (render.Renderer.Stripped).
 func CheckCard(r *render.Renderer, c *cards.Card) (Stripped, error) {
-	var s Stripped
-	for i, src := range sources(c) {
+	src := c.Sources()
+	s := make(Stripped, len(src))
+	for i, text := range src {
 		var err error
-		if s[i], err = r.Stripped(src); err != nil {
-			return Stripped{}, err
+		if s[i], err = r.Stripped(text); err != nil {
+			return nil, err
 		}
 	}
 	return s, nil
@@ -149,17 +181,23 @@ func CardError(c *cards.Card, err error) error {
 // Warnings are the diagnostics for what was stripped from c, one per field.
 func (s Stripped) Warnings(c *cards.Card) cards.Diagnostics {
 	var warns cards.Diagnostics
+	keys := c.SourceKeys()
 	for i, stripped := range s {
-		key := fieldKeys[i]
+		if i >= len(keys) {
+			break
+		}
+		// key locates the field; name is how a message calls it ("Meaning", not "fields.Meaning").
+		key := keys[i]
+		name := strings.TrimPrefix(key, "fields.")
 		var removed []string
 		for _, e := range stripped {
 			if src, ok := strings.CutPrefix(e, render.RemotePrefix); ok {
 				warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Error,
-					Message: fmt.Sprintf("card '%s': the %s loads %q from outside the deck; copy the file under the cards folder and reference it by relative path", c.ID, key, src)})
+					Message: fmt.Sprintf("card '%s': the %s loads %q from outside the deck; copy the file under the cards folder and reference it by relative path", c.ID, name, src)})
 			} else if src, ok := strings.CutPrefix(e, render.LocalPrefix); ok {
 				if !slices.ContainsFunc(c.Media, func(m cards.Media) bool { return m.Ref == src || m.Ref == render.DecodedSource(src) }) {
 					warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Error,
-						Message: fmt.Sprintf("card '%s': the %s shows image %q, which would not be packaged; write it as ![alt](path) or <img src=\"path\">", c.ID, key, src)})
+						Message: fmt.Sprintf("card '%s': the %s shows image %q, which would not be packaged; write it as ![alt](path) or <img src=\"path\">", c.ID, name, src)})
 				}
 			} else {
 				removed = append(removed, e)
@@ -168,7 +206,7 @@ func (s Stripped) Warnings(c *cards.Card) cards.Diagnostics {
 		stripped = removed
 		if len(stripped) > 0 {
 			warns = append(warns, cards.Diagnostic{File: c.File, Line: c.LineOf(key), Severity: cards.Warning,
-				Message: fmt.Sprintf("card '%s': unsafe HTML removed from the %s: %s", c.ID, key, strings.Join(stripped, ", "))})
+				Message: fmt.Sprintf("card '%s': unsafe HTML removed from the %s: %s", c.ID, name, strings.Join(stripped, ", "))})
 		}
 	}
 	return warns

@@ -67,6 +67,9 @@ type Card struct {
 	// Topics are the card's additional topics, comma-separated in topic file
 	// order (a string keeps Card comparable); absent when it has none.
 	Topics string `json:"topics,omitempty"`
+	// GUID is the card's own guid (a note brought from Anki), which the
+	// retired note must keep; absent for a GUID derived from the card id.
+	GUID string `json:"guid,omitempty"`
 }
 
 // Retired is a tombstone: a card that was in the set and no longer is.
@@ -76,6 +79,8 @@ type Retired struct {
 	Question string `json:"question"`
 	// Mod is the retirement time: the retired note's mod, later than any mod the card had.
 	Mod int64 `json:"mod"`
+	// GUID is the card's own guid, when it had one (see Card.GUID).
+	GUID string `json:"guid,omitempty"`
 }
 
 // New returns an empty lock.
@@ -208,11 +213,17 @@ func appendValue(b []byte, v any) []byte {
 		if v.Topics != "" {
 			b = appendField(b, ',', "topics", v.Topics)
 		}
+		if v.GUID != "" {
+			b = appendField(b, ',', "guid", v.GUID)
+		}
 	case Retired:
 		b = appendField(b, '{', "type", v.Type)
 		b = appendField(b, ',', "topic", v.Topic)
 		b = appendField(b, ',', "question", v.Question)
 		b = appendInt(b, "mod", v.Mod)
+		if v.GUID != "" {
+			b = appendField(b, ',', "guid", v.GUID)
+		}
 	default:
 		return append(b, jsonValue(v)...)
 	}
@@ -332,6 +343,8 @@ type CardState struct {
 	Question string
 	// Topics are the additional topics, besides Topic.
 	Topics []string
+	// GUID is the card's own guid, "" when derived from its id.
+	GUID string
 }
 
 // ChangeKind says how an entry changed.
@@ -388,7 +401,7 @@ func (l *Lock) Update(cs []CardState, noteTypes map[string]string, now int64) (*
 	}
 
 	for _, c := range cs {
-		e := Card{Hash: c.Hash, Type: c.Type, Topic: c.Topic, Question: c.Question, Topics: strings.Join(c.Topics, ",")}
+		e := Card{Hash: c.Hash, Type: c.Type, Topic: c.Topic, Question: c.Question, Topics: strings.Join(c.Topics, ","), GUID: c.GUID}
 		prev, inSet := l.Cards[c.ID]
 		tomb, retired := l.Retired[c.ID]
 		switch {
@@ -415,7 +428,7 @@ func (l *Lock) Update(cs []CardState, noteTypes map[string]string, now int64) (*
 		if _, ok := next.Cards[id]; ok {
 			continue
 		}
-		next.Retired[id] = Retired{Type: prev.Type, Topic: prev.Topic, Question: prev.Question, Mod: bump(prev.Mod)}
+		next.Retired[id] = Retired{Type: prev.Type, Topic: prev.Topic, Question: prev.Question, Mod: bump(prev.Mod), GUID: prev.GUID}
 		changes = append(changes, Change{ID: id, Kind: Retire})
 	}
 	for id, t := range l.Retired {

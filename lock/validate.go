@@ -38,9 +38,15 @@ func (l *Lock) check() error {
 			}
 		}
 	}
+	// A built-in type or a declared note type's slug, which the lock cannot check against the config.
 	kind := func(where, t string) {
-		if !slices.Contains(cards.Types, cards.Type(t)) {
+		if !slices.Contains(cards.Types, cards.Type(t)) && !cards.IsSlug(t) {
 			bad("%s: unknown card type %q", where, t)
+		}
+	}
+	guid := func(where, g string) {
+		if g != "" && !cards.IsGUID(g) {
+			bad("%s: guid %q is not an Anki GUID", where, g)
 		}
 	}
 	topic := func(where, t string) {
@@ -72,6 +78,7 @@ func (l *Lock) check() error {
 		}
 		text(where, "hash", c.Hash)
 		text(where, "question", c.Question)
+		guid(where, c.GUID)
 	}
 	for _, id := range sortedKeys(l.Retired) {
 		r, where := l.Retired[id], fmt.Sprintf("retired card %q", id)
@@ -88,6 +95,7 @@ func (l *Lock) check() error {
 			topic(where, r.Topic)
 		}
 		text(where, "question", r.Question)
+		guid(where, r.GUID)
 	}
 	if len(problems) == 0 {
 		return nil

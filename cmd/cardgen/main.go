@@ -2,12 +2,15 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"runtime/pprof"
 	"strings"
+	"time"
 
+	"github.com/cardgen/cardgen/ankisync"
 	"github.com/cardgen/cardgen/builder"
 	"github.com/cardgen/cardgen/cards"
 	"github.com/cardgen/cardgen/deckdiff"
@@ -80,6 +83,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		newTopics(cfg, stdout, stderr),
 		newBuild(cfg, stderr),
 		newDiff(stdout),
+		newImport(stdout),
+		newSync(cfg, stdout, stderr),
 		newVersion(stdout),
 	)
 	return root
@@ -214,4 +219,63 @@ func newVersion(stdout io.Writer) *cobra.Command {
 			fmt.Fprintln(stdout, "cardgen", builder.Version())
 		},
 	}
+}
+
+func newSync(cfg func() string, stdout, stderr io.Writer) *cobra.Command {
+	opts := ankisync.Options{Stdout: stdout, Stderr: stderr}
+	var noCache bool
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Bring a running Anki in line with the deck, over AnkiConnect",
+		Long: "Build the deck (the full deck, or --target/--topic/--tag) as `cardgen build`\n" +
+			"would and bring a running Anki in line with it through the AnkiConnect add-on\n" +
+			"(code " + ankisync.AddonCode + "): new and changed notes through Anki's own importer, retired\n" +
+			"notes marked and moved to the retired deck, or deleted with --prune. Review\n" +
+			"history is kept. --dry-run prints what would change and changes nothing.\n" +
+			"See README.md, \"Sync into Anki\", and docs/anki.md.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.ConfigPath = cfg()
+			if opts.Key == "" {
+				opts.Key = os.Getenv(ankisync.EnvKey)
+			}
+			epoch, err := builder.EpochFromEnv()
+			if err != nil {
+				return err
+			}
+			opts.Epoch = epoch
+			if !noCache {
+				opts.Cache = builder.OpenCache()
+			}
+			if isTerminal(os.Stdin) && isTerminal(stderr) {
+				opts.Confirm = func(q string) (bool, error) { return confirm(os.Stdin, stderr, q) }
+			}
+			_, err = ankisync.Run(cmd.Context(), opts)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&opts.Target, "target", "", "sync this target of the config (default: the full deck)")
+	cmd.Flags().StringVar(&opts.URL, "url", ankisync.DefaultURL, "AnkiConnect's address (another machine: see README)")
+	cmd.Flags().StringVar(&opts.Key, "key", "", "AnkiConnect's API key, if its config sets one (default $"+ankisync.EnvKey+")")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "give up on an AnkiConnect request after this long")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print what would change in Anki and change nothing")
+	cmd.Flags().BoolVar(&opts.Prune, "prune", false, "delete the deck's retired notes from Anki (only those cardgen made)")
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "do not ask before --prune deletes notes")
+	cmd.Flags().BoolVar(&opts.AnkiWeb, "ankiweb", false, "afterwards, sync Anki with AnkiWeb")
+	cmd.Flags().StringSliceVar(&opts.Filter.Topics, "topic", nil, "sync cards of these topics (comma-separated, union)")
+	cmd.Flags().StringSliceVar(&opts.Filter.ExcludeTopics, "exclude-topic", nil, "leave out cards of these topics")
+	cmd.Flags().StringSliceVar(&opts.Filter.Tags, "tag", nil, "sync cards carrying any of these tags")
+	cacheFlag(cmd, &noCache)
+	return cmd
+}
+
+// confirm asks q on w and reads a yes or no from r; anything but y/yes is no.
+func confirm(r io.Reader, w io.Writer, q string) (bool, error) {
+	fmt.Fprintf(w, "%s [y/N] ", q)
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes", nil
 }

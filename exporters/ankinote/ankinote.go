@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"html"
 	"io"
 	"path/filepath"
@@ -35,6 +36,9 @@ type NoteType struct {
 	// SortField is the index of the field shown in the browser's sort column.
 	SortField int
 	Cloze     bool
+	// Declared is the project's own note type (notetypes/<slug>.toml), whose
+	// templates and CSS the package carries as written; nil for a built-in type.
+	Declared *cards.NoteType
 }
 
 // Field lists, frozen. ID comes first so that old importers, which match on
@@ -44,8 +48,12 @@ var (
 	clozeFields = []string{"ID", "Text", "Extra", "Source"}
 )
 
-// For returns the note type that carries cards of type t.
+// For returns the note type that carries cards of type t: a built-in type,
+// or a note type the project declares.
 func For(cfg *cards.Config, t cards.Type) NoteType {
+	if d := cfg.NoteType(string(t)); d != nil {
+		return NoteType{Kind: t, ID: d.ID, Name: d.Name, Fields: d.FieldNames(), SortField: d.SortField, Cloze: d.Cloze, Declared: d}
+	}
 	nt := NoteType{Kind: t, ID: noteTypeID(cfg.Deck.Namespace, t), SortField: 1}
 	switch t {
 	case cards.Cloze:
@@ -61,11 +69,30 @@ func For(cfg *cards.Config, t cards.Type) NoteType {
 	return nt
 }
 
-// All returns the deck's note types in a stable order.
+// CheckIDs reports a declared note type whose id is one of the built-in
+// types' ids: Anki matches note types by id, so the two would overwrite each other.
+func CheckIDs(cfg *cards.Config) cards.Diagnostics {
+	var ds cards.Diagnostics
+	for _, nt := range cfg.NoteTypes {
+		for _, t := range cards.Types {
+			if b := For(cfg, t); b.ID == nt.ID {
+				ds = append(ds, cards.Diagnostic{File: nt.File, Line: nt.LineOf("id"), Severity: cards.Error,
+					Message: fmt.Sprintf("note type id %d is the id of the built-in note type '%s' (%s); choose another id", nt.ID, b.Name, t)})
+			}
+		}
+	}
+	return ds
+}
+
+// All returns the deck's note types in a stable order: the built-in ones,
+// then the declared ones by slug.
 func All(cfg *cards.Config) []NoteType {
-	out := make([]NoteType, len(cards.Types))
-	for i, t := range cards.Types {
-		out[i] = For(cfg, t)
+	out := make([]NoteType, 0, len(cards.Types)+len(cfg.NoteTypes))
+	for _, t := range cards.Types {
+		out = append(out, For(cfg, t))
+	}
+	for _, d := range cfg.NoteTypes {
+		out = append(out, For(cfg, cards.Type(d.Slug)))
 	}
 	return out
 }
@@ -74,6 +101,21 @@ func All(cfg *cards.Config) []NoteType {
 // format summary recommends (§2.5); it is not subject to the timestamp rule.
 func noteTypeID(namespace string, t cards.Type) int64 {
 	return 1<<30 + int64(hash64(namespace+":notetype:"+string(t))%(1<<30))
+}
+
+// GUID is the one rule for a note's identity, used by every output keyed by
+// GUID (the package, the Anki CSV, the lock, list and diff): the card's own
+// guid when it has one (a note brought from Anki), else the GUID derived from
+// the namespace and the card id.
+func GUID(namespace string, c *cards.Card) string { return GUIDOf(namespace, c.ID, c.GUID) }
+
+// GUIDOf is GUID for a card known by its id and own guid ("" for none), such
+// as a retired card in the lock.
+func GUIDOf(namespace, id, guid string) string {
+	if guid != "" {
+		return guid
+	}
+	return cards.GUID(namespace, id)
 }
 
 // DeckID derives a stable deck id from the deck's full name.
@@ -155,6 +197,13 @@ func Values(c *cards.Card, f exporters.Fields, media map[string]string) []string
 			}
 			return src
 		})
+	}
+	if c.NoteType != nil {
+		out := make([]string, len(f.Values))
+		for i, v := range f.Values {
+			out[i] = rewrite(v)
+		}
+		return out
 	}
 	// Every field is HTML: the id too, though a loaded card's id is a slug.
 	id, src := html.EscapeString(c.ID), html.EscapeString(c.Source)

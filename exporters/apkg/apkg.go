@@ -267,11 +267,11 @@ func (st *stmt) close() { st.s.(driver.Stmt).Close() }
 
 func (p *pkg) writeCol(db *conn) error {
 	nts := ankinote.All(p.cfg)
-	css := CSS()
 	root := ankinote.DeckID(p.cfg.Deck.Namespace, ankinote.RootDeckName(p.cfg))
 	models := map[int64]modelJSON{}
 	var mids []int64
 	for _, nt := range nts {
+		css := cssOf(nt)
 		e, ok := p.in.Lock.NoteTypes[string(nt.Kind)]
 		if !ok || e.Hash != noteTypeHash(nt, css) {
 			return fmt.Errorf("note type '%s' is not up to date in the lock; the lock must be updated before export", nt.Kind)
@@ -411,12 +411,15 @@ func (p *pkg) buildRows(b *rowBatch, x *hasher) error {
 		var n note
 		var mod int64
 		id := r.retired
+		var guid string
 		if r.card == nil {
 			t := p.in.Lock.Retired[r.retired]
 			n, mod = retiredNote(p.cfg, r.retired, t), t.Mod
+			guid = ankinote.GUIDOf(ns, id, t.GUID)
 		} else {
 			c := r.card
 			id = c.ID
+			guid = ankinote.GUID(ns, c)
 			n = cardNote(p.cfg, c, p.in.HTML.Get(c.ID), mediaFor(c, p.media))
 		}
 		start := len(b.arena)
@@ -434,7 +437,7 @@ func (p *pkg) buildRows(b *rowBatch, x *hasher) error {
 		}
 		b.arena = appendStripHTMLMedia(b.arena, n.fields[n.nt.SortField])
 		b.out[i] = noteRow{
-			id: id, guid: cards.GUID(ns, id), tags: n.tags, csum: fieldChecksum(n.fields[0]),
+			id: id, guid: guid, tags: n.tags, csum: fieldChecksum(n.fields[0]),
 			nid: r.nid, mid: n.nt.ID, mod: mod, did: p.deckOf(r), pos: r.pos, ords: n.ords,
 			flds: [2]int{start, mid}, sfldEnd: len(b.arena),
 		}

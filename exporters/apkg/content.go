@@ -36,8 +36,90 @@ func cardNote(cfg *cards.Config, c *cards.Card, f exporters.Fields, media map[st
 		fields: ankinote.Values(c, f, media),
 		tags:   joinTags(ankinote.Tags(c)),
 	}
-	n.ords = cardOrds(c.Type, n.fields, c.Question)
+	if n.nt.Declared != nil {
+		n.ords = declaredOrds(n.nt.Declared, n.fields)
+	} else {
+		n.ords = cardOrds(c.Type, n.fields, c.Question)
+	}
 	return n
+}
+
+// declaredOrds lists the cards Anki makes for a note of a declared type: for
+// a cloze type one per cloze number in its cloze fields, else one per
+// template whose front shows a non-empty field (anki-format.md §3.1).
+func declaredOrds(nt *cards.NoteType, fields []string) []int {
+	if nt.Cloze {
+		var nums []int
+		for _, name := range nt.ClozeFields() {
+			for _, n := range cards.ClozeNumbers(fields[nt.FieldIndex(name)]) {
+				if !slices.Contains(nums, n) {
+					nums = append(nums, n)
+				}
+			}
+		}
+		slices.Sort(nums)
+		ords := make([]int, 0, len(nums))
+		for _, n := range nums {
+			ords = append(ords, n-1)
+		}
+		if len(ords) == 0 {
+			ords = []int{0}
+		}
+		return ords
+	}
+	nonEmpty := func(name string) bool {
+		i := nt.FieldIndex(name)
+		return i >= 0 && !fieldIsEmpty(fields[i])
+	}
+	var ords []int
+	for ord, t := range nt.Templates {
+		refs := cards.TemplateRefs(t.Front)
+		pos := 0
+		if !templateIsEmpty(refs, &pos, nonEmpty) {
+			ords = append(ords, ord)
+		}
+	}
+	if len(ords) == 0 {
+		ords = []int{0} // Anki keeps a note's first card even when its front is empty
+	}
+	return ords
+}
+
+// templateIsEmpty is Anki's test of whether a template renders nothing for
+// the non-empty fields (rslib template.rs, template_is_empty): a replacement
+// of a non-empty field renders; a {{#F}} section only when F is non-empty
+// and its content renders; a {{^F}} section when its content renders.
+// Special fields and text never count. It reads refs from *pos to the end
+// of the current section.
+func templateIsEmpty(refs []cards.TemplateRef, pos *int, nonEmpty func(string) bool) bool {
+	empty := true // every tag is read, so a section's end is never taken for its parent's
+	for *pos < len(refs) {
+		r := refs[*pos]
+		*pos++
+		switch r.Section {
+		case '/':
+			return empty
+		case '#':
+			if !templateIsEmpty(refs, pos, nonEmpty) && nonEmpty(r.Field) {
+				empty = false
+			}
+		case '^':
+			if !templateIsEmpty(refs, pos, nonEmpty) {
+				empty = false
+			}
+		default:
+			if nonEmpty(r.Field) {
+				empty = false
+			}
+		}
+	}
+	return empty
+}
+
+// fieldIsEmpty is Anki's test for an empty field: nothing but white space
+// (or zero-width spaces) once the HTML is stripped, image names kept.
+func fieldIsEmpty(s string) bool {
+	return strings.TrimFunc(stripHTMLMedia(s), func(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' }) == ""
 }
 
 // cardOrds lists the cards a note has: one per template, except a reversed
@@ -118,8 +200,12 @@ func appendFields(dst []byte, fields []string) []byte {
 	return dst
 }
 
-// plainQuestion is the question as one line of text, kept in the lock for the retired note.
+// plainQuestion is the question as one line of text, kept in the lock for
+// the retired note: for a declared note type, its first field.
 func plainQuestion(n note) string {
+	if n.nt.Declared != nil {
+		return collapseSpace(stripHTMLMedia(n.fields[0]))
+	}
 	return collapseSpace(stripHTMLMedia(n.fields[1]))
 }
 
@@ -153,13 +239,15 @@ func collapseSpace(s string) string {
 // (§3.1), with a notice and the retired tag so the learner can find it.
 func retiredNote(cfg *cards.Config, id string, t lock.Retired) note {
 	kind := cards.Type(t.Type)
+	if d := cfg.NoteType(t.Type); d != nil {
+		return retiredDeclared(cfg, d, id, t)
+	}
 	if !slices.Contains(cards.Types, kind) {
 		kind = cards.Basic
 	}
 	day := time.Unix(t.Mod, 0).UTC().Format("2006-01-02")
 	banner := `<div class="retired">已删除 · retired</div>`
-	notice := fmt.Sprintf(`<div class="retired">此卡片已于 %s 从题库中删除,可以删除。<br>This card was retired from the deck on %s and can be deleted: search for <code>tag:%s</code>.</div>`,
-		day, day, ankinote.RetiredTag)
+	notice := retiredNotice(day)
 	q := html.EscapeString(t.Question)
 	n := note{nt: ankinote.For(cfg, kind)}
 	tags := []string{ankinote.RetiredTag}
@@ -178,6 +266,37 @@ func retiredNote(cfg *cards.Config, id string, t lock.Retired) note {
 		n.ords = []int{0}
 	}
 	return n
+}
+
+// retiredNote of a card whose declared note type is still declared: the
+// banner and question in the first field (the cloze field for a cloze type),
+// the notice in the next one, so the note keeps its note type.
+func retiredDeclared(cfg *cards.Config, d *cards.NoteType, id string, t lock.Retired) note {
+	day := time.Unix(t.Mod, 0).UTC().Format("2006-01-02")
+	n := note{nt: ankinote.For(cfg, cards.Type(d.Slug)), fields: make([]string, len(d.Fields))}
+	tags := []string{ankinote.RetiredTag}
+	if t.Topic != "" {
+		tags = append(tags, "topic::"+t.Topic)
+	}
+	n.tags = joinTags(tags)
+	main := 0
+	if cf := d.ClozeFields(); d.Cloze && len(cf) > 0 {
+		main = d.FieldIndex(cf[0])
+	}
+	notice := retiredNotice(day)
+	n.fields[main] = `<div class="retired">已删除 · retired</div>` + html.EscapeString(t.Question)
+	if other := (main + 1) % len(n.fields); other != main {
+		n.fields[other] = notice
+	} else {
+		n.fields[main] += notice
+	}
+	n.ords = declaredOrds(d, n.fields)[:1]
+	return n
+}
+
+func retiredNotice(day string) string {
+	return fmt.Sprintf(`<div class="retired">此卡片已于 %s 从题库中删除,可以删除。<br>This card was retired from the deck on %s and can be deleted: search for <code>tag:%s</code>.</div>`,
+		day, day, ankinote.RetiredTag)
 }
 
 // mediaNames maps every image reference of the deck to its packaged name.
@@ -211,13 +330,12 @@ func LockState(full *cards.Deck, r *exporters.Rendered) ([]lock.CardState, map[s
 		for i := k * chunk; i < min((k+1)*chunk, len(full.Cards)); i++ {
 			c := full.Cards[i]
 			n := cardNote(full.Config, c, r.Get(c.ID), mediaFor(c, media))
-			out[i] = lock.CardState{ID: c.ID, Hash: x.hash(n), Type: string(c.Type), Topic: c.Topic, Question: plainQuestion(n)}
+			out[i] = lock.CardState{ID: c.ID, Hash: x.hash(n), Type: string(c.Type), Topic: c.Topic, Question: plainQuestion(n), GUID: c.GUID}
 		}
 	})
-	css := CSS()
 	nts := map[string]string{}
 	for _, nt := range ankinote.All(full.Config) {
-		nts[string(nt.Kind)] = noteTypeHash(nt, css)
+		nts[string(nt.Kind)] = noteTypeHash(nt, cssOf(nt))
 	}
 	return out, nts, nil
 }

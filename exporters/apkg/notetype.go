@@ -3,6 +3,8 @@ package apkg
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cardgen/cardgen/cards"
@@ -20,7 +22,19 @@ type template struct {
 const backMeta = "\n{{#Extra}}<div class=\"extra\">{{Extra}}</div>{{/Extra}}" +
 	"\n<div class=\"meta\">{{#Source}}<span class=\"source\">{{Source}}</span> · {{/Source}}<span class=\"id\">{{ID}}</span></div>"
 
-// templates returns the card templates of a note type; ord is the index.
+// templatesOf returns the card templates of a note type, built-in or declared; ord is the index.
+func templatesOf(nt ankinote.NoteType) []template {
+	if nt.Declared != nil {
+		out := make([]template, len(nt.Declared.Templates))
+		for i, t := range nt.Declared.Templates {
+			out[i] = template{Name: t.Name, Q: t.Front, A: t.Back}
+		}
+		return out
+	}
+	return templates(nt.Kind)
+}
+
+// templates returns the card templates of a built-in note type; ord is the index.
 func templates(t cards.Type) []template {
 	switch t {
 	case cards.Cloze:
@@ -54,6 +68,9 @@ func templates(t cards.Type) []template {
 // requirements is the legacy "req" list: the fields a template's front needs.
 // Modern Anki recomputes it, but 2.1.15 reads it when adding notes (§2.4.1).
 func requirements(nt ankinote.NoteType) []any {
+	if nt.Declared != nil {
+		return declaredRequirements(nt)
+	}
 	idx := func(name string) int {
 		for i, f := range nt.Fields {
 			if f == name {
@@ -72,6 +89,54 @@ func requirements(nt ankinote.NoteType) []any {
 		}
 	}
 	return []any{[]any{0, "all", []int{idx("Question")}}}
+}
+
+// declaredRequirements is the legacy "req" of a declared note type: for
+// each template, the fields its front reads ("any" of them makes a card).
+// Anki 2.1.28 and later recompute it on import.
+func declaredRequirements(nt ankinote.NoteType) []any {
+	var out []any
+	for ord, t := range nt.Declared.Templates {
+		var idx []int
+		for _, r := range cards.TemplateRefs(t.Front) {
+			if i := nt.Declared.FieldIndex(r.Field); i >= 0 && r.Section != '/' && !slices.Contains(idx, i) {
+				idx = append(idx, i)
+			}
+		}
+		switch {
+		case nt.Cloze:
+			out = append(out, []any{ord, "all", idx})
+		case len(idx) == 0:
+			out = append(out, []any{ord, "none", []int{}})
+		default:
+			slices.Sort(idx)
+			out = append(out, []any{ord, "any", idx})
+		}
+	}
+	return out
+}
+
+// cssOf is the stylesheet a note type carries: a declared type's own, as
+// written, or the one of the built-in types.
+func cssOf(nt ankinote.NoteType) string {
+	if nt.Declared != nil {
+		return nt.Declared.CSS
+	}
+	return CSS()
+}
+
+// latexOf is the LaTeX preamble and postamble of a note type.
+func latexOf(nt ankinote.NoteType) (pre, post string) {
+	pre, post = latexPre, latexPost
+	if d := nt.Declared; d != nil {
+		if d.LatexPre != "" {
+			pre = d.LatexPre
+		}
+		if d.LatexPost != "" {
+			post = d.LatexPost
+		}
+	}
+	return pre, post
 }
 
 // cjkFonts reads well for Chinese on every platform Anki runs on, falling back to the system UI font.
@@ -136,11 +201,20 @@ func noteTypeHash(nt ankinote.NoteType, css string) string {
 	w(nt.Name)
 	w(string(nt.Kind))
 	w(strings.Join(nt.Fields, "\x1f"))
-	for _, t := range templates(nt.Kind) {
+	for _, t := range templatesOf(nt) {
 		w(t.Name)
 		w(t.Q)
 		w(t.A)
 	}
 	w(css)
+	if d := nt.Declared; d != nil {
+		// Only declared types carry more, so the built-in types' hashes stay as they were.
+		pre, post := latexOf(nt)
+		w(strconv.FormatInt(d.ID, 10))
+		w(strconv.FormatBool(d.Cloze))
+		w(strconv.Itoa(d.SortField))
+		w(pre)
+		w(post)
+	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }

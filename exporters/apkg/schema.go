@@ -121,15 +121,16 @@ const (
 )
 
 func model(nt ankinote.NoteType, mod, did int64, css string) modelJSON {
+	pre, post := latexOf(nt)
 	m := modelJSON{
 		ID: nt.ID, Name: nt.Name, Mod: mod, Usn: -1, Sortf: nt.SortField, Did: did,
-		CSS: css, LatexPre: latexPre, LatexPost: latexPost,
+		CSS: css, LatexPre: pre, LatexPost: post,
 		Req: requirements(nt), Tags: []string{}, Vers: []any{},
 	}
 	if nt.Cloze {
 		m.Type = 1
 	}
-	for i, t := range templates(nt.Kind) {
+	for i, t := range templatesOf(nt) {
 		m.Tmpls = append(m.Tmpls, tmplJSON{Name: t.Name, Ord: i, Qfmt: t.Q, Afmt: t.A})
 	}
 	for i, f := range nt.Fields {

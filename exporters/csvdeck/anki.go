@@ -56,7 +56,7 @@ func (Anki) Export(w io.Writer, in *exporters.Input) error {
 			strings.Join(ankinote.Tags(c), " "),
 			ankinote.DeckName(cfg, c.Topic),
 			strconv.FormatInt(ankinote.For(cfg, c.Type).ID, 10),
-			in.Deck.GUID(c),
+			ankinote.GUID(cfg.Deck.Namespace, c),
 		)
 		if err := writeRecord(w, ankiSep, "\n", row); err != nil {
 			return err
@@ -84,9 +84,9 @@ func ankiLayout(cfg *cards.Config, cs []*cards.Card) layout {
 		l.fields = max(l.fields, len(nt.Fields))
 	}
 	var used []ankinote.NoteType
-	for _, t := range cards.Types {
-		if slices.ContainsFunc(cs, func(c *cards.Card) bool { return c.Type == t }) {
-			used = append(used, ankinote.For(cfg, t))
+	for _, nt := range all {
+		if slices.ContainsFunc(cs, func(c *cards.Card) bool { return c.Type == nt.Kind }) {
+			used = append(used, nt)
 		}
 	}
 	if len(used) == 1 {

@@ -126,7 +126,7 @@ func TestAnkiCSV(t *testing.T) {
 		if want := strconv.FormatInt(ankinote.For(cfg, c.Type).ID, 10); rec[7] != want {
 			t.Errorf("%s note type %q, want %q", c.ID, rec[7], want)
 		}
-		if want := d.GUID(c); rec[8] != want {
+		if want := ankinote.GUID(d.Config.Deck.Namespace, c); rec[8] != want {
 			t.Errorf("%s guid %q, want %q", c.ID, rec[8], want)
 		}
 		// Anki skips an unquoted record that starts with '#', so every such field is quoted.

@@ -33,12 +33,14 @@ func (Plain) Export(w io.Writer, in *exporters.Input) error {
 		return err
 	}
 	for _, c := range in.Deck.Cards {
+		// A declared note type's card shows its fields as question and answer (cards.Card.Shown).
+		question, answer, _ := c.Shown()
 		row := []string{
 			c.ID,
 			strings.Join(c.Topics, " "),
 			strings.Join(c.Tags, " "),
-			c.Question,
-			c.Answer,
+			question,
+			answer,
 			c.Source,
 		}
 		for i := range row {

@@ -163,8 +163,8 @@ type cardView struct {
 
 // card prepares one card's fields: deletions, math, images.
 func card(c *cards.Card, n int, in *exporters.Input, m *media) (*cardView, error) {
-	f := in.HTML.Get(c.ID)
-	cv := &cardView{N: n, ID: c.ID, Source: c.Source, Tags: c.Tags, Cloze: c.Type == cards.Cloze}
+	f := exporters.Shown(c, in.HTML.Get(c.ID))
+	cv := &cardView{N: n, ID: c.ID, Source: c.Source, Tags: c.Tags, Cloze: c.IsCloze()}
 	prepare := func(h string) (template.HTML, error) {
 		h = convertMath(h, c, in)
 		h, err := m.inline(h, c, in)
@@ -289,7 +289,8 @@ func language(d *cards.Deck) lang {
 	scan(d.Config.Deck.Name)
 	scan(d.Config.Deck.Description)
 	for _, c := range d.Cards {
-		scan(c.Question)
+		q, _, _ := c.Shown()
+		scan(q)
 	}
 	switch {
 	case kana:

@@ -114,8 +114,8 @@ func sections(d *cards.Deck) []section {
 		s := section{topic: tc.Topic}
 		for _, c := range tc.Cards {
 			n++
-			q := c.Question
-			if c.Type == cards.Cloze {
+			q, _, _ := c.Shown()
+			if c.IsCloze() {
 				q = hideCloze(q)
 			}
 			head, rest := splitQuestion(q)
@@ -248,10 +248,11 @@ func (d *document) quiz(secs []section) {
 // starting at level top.
 func answer(c *cards.Card, top int) string {
 	var parts []string
-	if c.Type == cards.Cloze {
-		parts = append(parts, revealCloze(c.Question))
+	q, a, e := c.Shown()
+	if c.IsCloze() {
+		parts = append(parts, revealCloze(q))
 	}
-	parts = append(parts, c.Answer, c.Extra)
+	parts = append(parts, a, e)
 	var out []string
 	for _, p := range parts {
 		if p = strings.TrimSpace(p); p != "" {

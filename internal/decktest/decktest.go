@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -18,8 +19,9 @@ import (
 
 // Note is one row of the package's notes table.
 type Note struct {
-	ID   string // the first field: the card id
+	ID   string // the first field: the card id for the built-in note types
 	GUID string
+	Mid  int64 // note type id
 	Mod  int64 // the note's modification time, in seconds
 }
 
@@ -60,7 +62,7 @@ func Notes(tb testing.TB, path string) []Note {
 		tb.Fatal(err)
 	}
 	defer conn.Close()
-	rows, err := conn.Query("SELECT guid, flds, mod FROM notes")
+	rows, err := conn.Query("SELECT guid, flds, mid, mod FROM notes")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func Notes(tb testing.TB, path string) []Note {
 	for rows.Next() {
 		var n Note
 		var flds string
-		if err := rows.Scan(&n.GUID, &flds, &n.Mod); err != nil {
+		if err := rows.Scan(&n.GUID, &flds, &n.Mid, &n.Mod); err != nil {
 			tb.Fatal(err)
 		}
 		n.ID = strings.SplitN(flds, "\x1f", 2)[0]
@@ -90,9 +92,27 @@ func CopyDeck(tb testing.TB, src string) string {
 	return filepath.Join(dst, "config.toml")
 }
 
+// CopyNoteTypesDeck copies the fixture deck with declared note types
+// (testdata/notetypes: a standard type with two templates, a cloze type, card
+// guids, media and math in declared fields) and returns its config.toml.
+func CopyNoteTypesDeck(tb testing.TB) string {
+	tb.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		tb.Fatal("cannot locate the decktest package")
+	}
+	return CopyDeck(tb, filepath.Join(filepath.Dir(file), "testdata", "notetypes"))
+}
+
 // CopyTree copies the folders and regular files under src into dst; builds
 // write their lock and output next to config.toml, so tests build in a copy.
 func CopyTree(tb testing.TB, src, dst string) {
+	tb.Helper()
+	copyTree(tb, src, dst, func(string) bool { return false })
+}
+
+// copyTree copies src into dst, leaving out the files skip names.
+func copyTree(tb testing.TB, src, dst string, skip func(path string) bool) {
 	tb.Helper()
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -106,6 +126,9 @@ func CopyTree(tb testing.TB, src, dst string) {
 		if d.IsDir() {
 			return os.MkdirAll(target, 0o755)
 		}
+		if skip(path) {
+			return nil
+		}
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return err
@@ -115,4 +138,29 @@ func CopyTree(tb testing.TB, src, dst string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// CopyRepoDeck copies the repository's own deck (config.toml, cardgen.lock and
+// cards/ without Go files) from root into a new temporary folder and returns
+// the copied config.toml, so a test can build the shipped deck without
+// touching the repository.
+func CopyRepoDeck(tb testing.TB, root string) string {
+	tb.Helper()
+	dst := filepath.Join(tb.TempDir(), "deck")
+	for _, name := range []string{"config.toml", "cardgen.lock"} {
+		data, err := os.ReadFile(filepath.Join(root, name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, name), data, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	copyTree(tb, filepath.Join(root, "cards"), filepath.Join(dst, "cards"), func(path string) bool {
+		return strings.HasSuffix(path, ".go")
+	})
+	return filepath.Join(dst, "config.toml")
 }
