@@ -122,6 +122,8 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer held.Release()
+	// Cache entries are written in the background; the build returns when they are on disk.
+	defer opts.Cache.Flush()
 	if err := fileset.Recover(journalPath(root)); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -46,6 +47,30 @@ type Cache struct {
 	dir  string
 	salt [32]byte
 	mac  []byte
+	// Rendered entries are written in the background, one at a time, while
+	// the build goes on (see later); Flush waits for them.
+	bg   sync.WaitGroup
+	bgMu sync.Mutex
+}
+
+// later runs write in the background, after any earlier one: writing the
+// cache then overlaps the lock and the exporters instead of delaying them,
+// and one entry at a time is in flight.
+func (c *Cache) later(write func()) {
+	c.bg.Add(1)
+	go func() {
+		defer c.bg.Done()
+		c.bgMu.Lock()
+		defer c.bgMu.Unlock()
+		write()
+	}()
+}
+
+// Flush waits until every entry handed to the background is written.
+func (c *Cache) Flush() {
+	if c != nil {
+		c.bg.Wait()
+	}
 }
 
 // OpenCache returns the cache in $CARDGEN_CACHE_DIR or else the user's cache
@@ -266,6 +291,49 @@ func (c *Cache) Put(kind, path string, content [32]byte, value []byte) {
 	}
 }
 
+// putStream is Put for a value that write encodes: the entry goes to its
+// file as it is encoded, and its HMAC is filled in at the end, so the
+// value is never held in memory whole.
+func (c *Cache) putStream(kind, path string, content [32]byte, write func(e *cachefmt.Encoder)) {
+	if c == nil {
+		return
+	}
+	name := c.slot(kind, path)
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	if err != nil {
+		return
+	}
+	key := c.key(kind, content)
+	head := make([]byte, 0, entryHead)
+	head = append(head, entryMagic...)
+	head = append(head, c.salt[:]...)
+	head = append(head, key[:]...)
+	m := hmac.New(sha256.New, c.mac)
+	m.Write(head)
+	head = head[:entryHead] // the HMAC's place, written last
+	_, err = f.Write(head)
+	if err == nil {
+		e := cachefmt.NewStream(io.MultiWriter(f, m))
+		write(e)
+		err = e.Flush()
+	}
+	if err == nil {
+		_, err = f.WriteAt(m.Sum(nil), int64(entryHead-sha256.Size))
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+}
+
 // Entries unread for this long are removed, at most once a day: slots are
 // per topic file path, so they only pile up for decks that are gone.
 const (
@@ -409,13 +477,15 @@ func decodeStripped(dec *cachefmt.Decoder) exporters.Stripped {
 }
 
 func storeChecks(d *cards.Deck, c *Cache, stripped []exporters.Stripped) {
-	groups := groupByFile(d)
-	par.Do(len(groups), func(g int) {
-		grp := groups[g]
-		if sum, ok := fileKey(d, grp.file); ok && c.Get(checkKind, grp.file, sum) == nil {
-			c.Put(checkKind, grp.file, sum, encodeGroup(d, grp, make([]string, len(d.Cards)), func(e *cachefmt.Encoder, i int) { encodeStripped(e, stripped[i]) }))
+	for _, grp := range groupByFile(d) {
+		if sum, ok := fileKey(d, grp.file); ok {
+			c.later(func() {
+				if c.Get(checkKind, grp.file, sum) == nil {
+					c.putStream(checkKind, grp.file, sum, encodeGroup(d, grp, make([]string, len(d.Cards)), func(e *cachefmt.Encoder, i int) { encodeStripped(e, stripped[i]) }))
+				}
+			})
 		}
-	})
+	}
 }
 
 // fillDeck resolves every card of d: a topic file's cards are read from
@@ -441,10 +511,12 @@ func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
 				return
 			}
 		}
-		for _, i := range grp.cards {
-			hashes[i] = sourceHash(d.Cards[i])
-		}
+		// Hashes of the cards' Markdown find the unchanged ones in the
+		// previous entry; without one, the entry's writer computes them.
 		if b := c.previous(kind, grp.file); b != nil {
+			for _, i := range grp.cards {
+				hashes[i] = sourceHash(d.Cards[i])
+			}
 			readGroup(d, b, grp, hashes, have, read)
 		}
 	})
@@ -474,12 +546,11 @@ func fillDeck(d *cards.Deck, c *Cache, kind string, done func(n int),
 	if c == nil {
 		return nil
 	}
-	par.Do(len(groups), func(g int) {
-		grp := groups[g]
+	for g, grp := range groups {
 		if sum, ok := fileKey(d, grp.file); ok && !hit[g] {
-			c.Put(kind, grp.file, sum, encodeGroup(d, grp, hashes, write))
+			c.later(func() { c.putStream(kind, grp.file, sum, encodeGroup(d, grp, hashes, write)) })
 		}
-	})
+	}
 	return nil
 }
 
@@ -576,17 +647,18 @@ func sourceHash(c *cards.Card) string {
 	return string(h.Sum(nil)[:16])
 }
 
-func encodeGroup(d *cards.Deck, grp fileGroup, hashes []string, write func(e *cachefmt.Encoder, i int)) []byte {
-	var e cachefmt.Encoder
-	e.Uint(renderFormat)
-	e.Uint(uint64(len(grp.cards)))
-	for _, i := range grp.cards {
-		e.Str(d.Cards[i].ID)
-		if hashes[i] == "" {
-			hashes[i] = sourceHash(d.Cards[i])
+// encodeGroup returns the writer of grp's entry.
+func encodeGroup(d *cards.Deck, grp fileGroup, hashes []string, write func(e *cachefmt.Encoder, i int)) func(e *cachefmt.Encoder) {
+	return func(e *cachefmt.Encoder) {
+		e.Uint(renderFormat)
+		e.Uint(uint64(len(grp.cards)))
+		for _, i := range grp.cards {
+			if hashes[i] == "" {
+				hashes[i] = sourceHash(d.Cards[i])
+			}
+			e.Str(d.Cards[i].ID)
+			e.Str(hashes[i])
+			write(e, i)
 		}
-		e.Str(hashes[i])
-		write(&e, i)
 	}
-	return e.B
 }

@@ -133,6 +133,7 @@ type ValidateOptions struct {
 // to the sanitizer, so it reports exactly what a build would.
 func ValidateWith(opts ValidateOptions) error {
 	prog := newProgress(opts.Stderr, opts.Progress)
+	defer opts.Cache.Flush()
 	deck, _, err := prepare(opts.ConfigPath, prepareOptions{check: true, strict: opts.Strict, verbose: true, cache: opts.Cache, prog: prog}, opts.Stderr)
 	prog.close()
 	if err != nil {

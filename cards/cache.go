@@ -45,7 +45,16 @@ func (l *loader) storeDecode(path string, sum [32]byte, dec *decoded) {
 }
 
 func marshalDecoded(d *decoded) []byte {
-	var e cachefmt.Encoder
+	// The index's elements in a fixed order: Encode writes them twice.
+	names := make([]string, 0, len(d.idx.elems))
+	for name := range d.idx.elems {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return cachefmt.Encode(func(e *cachefmt.Encoder) { encodeDecoded(e, d, names) })
+}
+
+func encodeDecoded(e *cachefmt.Encoder, d *decoded, names []string) {
 	e.Uint(decodeFormat)
 	e.Str(d.doc.Topic)
 	e.Uint(uint64(len(d.doc.Cards)))
@@ -86,7 +95,8 @@ func marshalDecoded(d *decoded) []byte {
 		e.Int(k.line)
 	}
 	e.Uint(uint64(len(x.elems)))
-	for name, rs := range x.elems {
+	for _, name := range names {
+		rs := x.elems[name]
 		e.Str(name)
 		e.Uint(uint64(len(rs)))
 		for _, r := range rs {
@@ -94,7 +104,6 @@ func marshalDecoded(d *decoded) []byte {
 			e.Int(r[1])
 		}
 	}
-	return e.B
 }
 
 func unmarshalDecoded(b []byte) (*decoded, error) {

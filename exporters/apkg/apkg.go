@@ -467,7 +467,7 @@ func (p *pkg) writeZip(w io.Writer, dbPath string) error {
 		}
 		return write(fw)
 	}
-	if err := add("collection.anki2", func(fw io.Writer) error { return copyFile(fw, dbPath) }); err != nil {
+	if err := add("collection.anki2", func(fw io.Writer) error { return copyCollection(fw, dbPath) }); err != nil {
 		return err
 	}
 	if err := add("media", func(fw io.Writer) error { _, err := fw.Write(mediaMap(media)); return err }); err != nil {
@@ -523,6 +523,18 @@ func mediaMap(media []mediaFile) []byte {
 	}
 	b.WriteByte('}')
 	return []byte(b.String())
+}
+
+// copyCollection copies the collection this exporter just wrote in its own
+// temporary folder: it is as large as the deck, so not under the media cap.
+func copyCollection(w io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
 }
 
 func copyFile(w io.Writer, path string) error {

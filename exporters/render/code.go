@@ -2,7 +2,10 @@ package render
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -23,20 +26,34 @@ const codeStyle = lightStyle
 // whole process: the library builds both for every block, which cost more
 // than the highlighting itself. Blocks with attributes ({linenos=…}) or no
 // known language go to the library's renderer unchanged.
+//
+// A highlighted block is kept by the SHA-256 of its language and code, so a
+// block that recurs (a snippet quoted on several cards, a template with a
+// varying comment) is tokenised once per process: chroma's regular
+// expressions cost several microseconds per byte of code in every language
+// but Python (see pylex.go). The memo holds at most CodeMemoBytes of HTML.
 type codeRenderer struct {
 	lib       renderer.NodeRenderer
 	fallback  renderer.NodeRendererFunc
 	formatter *chromahtml.Formatter
 	style     *chroma.Style
 	lexers    sync.Map // language -> chroma.Lexer, nil when unknown
+	memo      sync.Map // [32]byte -> string
+	memoSize  atomic.Int64
+	memoBytes atomic.Int64
 }
 
+// CodeMemoBytes bounds the HTML the memo of highlighted blocks holds.
+const CodeMemoBytes = 16 << 20
+
 func newCodeRenderer(opts ...chromahtml.Option) *codeRenderer {
-	return &codeRenderer{
+	r := &codeRenderer{
 		lib:       highlighting.NewHTMLRenderer(highlighting.WithFormatOptions(opts...), highlighting.WithGuessLanguage(false)),
 		formatter: chromahtml.New(opts...),
 		style:     styles.Get(codeStyle),
 	}
+	r.memoBytes.Store(CodeMemoBytes)
+	return r
 }
 
 // SetOption passes goldmark's renderer options (such as WithUnsafe) to the library's renderer.
@@ -74,6 +91,16 @@ func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 		line := n.Lines().At(i)
 		code.Write(line.Value(source))
 	}
+	h := sha256.New()
+	h.Write([]byte(lexer.Config().Name))
+	h.Write([]byte{0})
+	h.Write(code.Bytes())
+	var key [32]byte
+	h.Sum(key[:0])
+	if html, ok := r.memo.Load(key); ok {
+		_, _ = w.WriteString(html.(string))
+		return ast.WalkContinue, nil
+	}
 	var it chroma.Iterator
 	if toks, ok := fastTokens(lexer, code.String()); ok {
 		it = chroma.Literator(toks...)
@@ -83,8 +110,22 @@ func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 			return r.fallback(w, source, node, entering)
 		}
 	}
-	_ = r.formatter.Format(w, r.style, it)
+	var html strings.Builder
+	_ = r.formatter.Format(&html, r.style, it)
+	if r.memoSize.Add(int64(html.Len())) <= r.memoBytes.Load() {
+		r.memo.Store(key, html.String())
+	}
+	_, _ = w.WriteString(html.String())
 	return ast.WalkContinue, nil
+}
+
+// LimitCodeMemo empties the memo of highlighted blocks (see codeRenderer)
+// and bounds it to n bytes of HTML from now on; 0 keeps none. Output is
+// the same whatever the bound. Not for use while r renders.
+func (r *Renderer) LimitCodeMemo(n int64) {
+	r.code.memoBytes.Store(n)
+	r.code.memo.Clear()
+	r.code.memoSize.Store(0)
 }
 
 // lexer returns the coalesced lexer of the block's language, or nil when

@@ -2,6 +2,7 @@ package render
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -112,4 +113,34 @@ func FuzzCodeRenderer(f *testing.F) {
 			t.Fatalf("differs from the library for %q:\n%s\n%s", src, gh, wh)
 		}
 	})
+}
+
+// A block highlighted once is served from the memo, with the same HTML as
+// a renderer whose memo holds nothing.
+func TestCodeMemo(t *testing.T) {
+	memo, none := New(), New()
+	none.LimitCodeMemo(0)
+	count := func(r *Renderer) (n int) {
+		r.code.memo.Range(func(any, any) bool { n++; return true })
+		return n
+	}
+	for round := range 2 {
+		for _, c := range highlightCases {
+			src := "text\n\n```" + c.lang + "\n" + c.code + "```\n"
+			got, err := memo.HTML(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := none.HTML(src)
+			if got != want || !strings.Contains(got, `class="`+classPrefix) {
+				t.Fatalf("round %d, %s: memo gives\n%s\nwant\n%s", round, c.lang, got, want)
+			}
+		}
+		if n := count(memo); n != len(highlightCases) {
+			t.Fatalf("round %d: memo holds %d blocks, want %d", round, n, len(highlightCases))
+		}
+	}
+	if n := count(none); n != 0 {
+		t.Fatalf("a memo of 0 bytes holds %d blocks", n)
+	}
 }

@@ -34,18 +34,22 @@ type Renderer struct {
 	// about a tenth of goldmark's time on text that has none.
 	plain  goldmark.Markdown
 	policy *bluemonday.Policy
+	// code highlights fenced code for both, with one memo of highlighted blocks.
+	code *codeRenderer
 }
 
 // New returns a Renderer.
 func New() *Renderer {
-	return &Renderer{md: newMarkdown(extension.GFM), plain: newMarkdown(extension.Table, extension.Strikethrough, extension.TaskList), policy: policy()}
+	code := newCodeRenderer(chromahtml.WithClasses(true), chromahtml.ClassPrefix(classPrefix))
+	return &Renderer{md: newMarkdown(code, extension.GFM), plain: newMarkdown(code, extension.Table, extension.Strikethrough, extension.TaskList),
+		policy: policy(), code: code}
 }
 
-func newMarkdown(exts ...goldmark.Extender) goldmark.Markdown {
+func newMarkdown(code *codeRenderer, exts ...goldmark.Extender) goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(append(exts, mathExtension{})...),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(newCodeRenderer(chromahtml.WithClasses(true), chromahtml.ClassPrefix(classPrefix)), 200)),
+			renderer.WithNodeRenderers(util.Prioritized(code, 200)),
 			// Raw HTML is let through the parser and then cleaned by the policy,
 			// so <sub>, <br> or <details> work and <script> never survives.
 			goldhtml.WithUnsafe(),

@@ -6,31 +6,116 @@ package cachefmt
 import (
 	"encoding/binary"
 	"errors"
+	"io"
 	"unsafe"
 )
 
 // ErrDamaged reports an entry that does not decode.
 var ErrDamaged = errors.New("damaged cache entry")
 
-// Encoder appends values to B.
-type Encoder struct{ B []byte }
+// Encoder appends values to B. An Encoder made by Encode first only counts
+// the bytes, so B is allocated once at its final size.
+type Encoder struct {
+	B      []byte
+	n      int
+	sizing bool
+	// w, when set, receives B whenever it grows past flushAt (see NewStream).
+	w   io.Writer
+	err error
+}
+
+// flushAt is the size at which a streaming Encoder hands its bytes on.
+const flushAt = 64 << 10
+
+// NewStream returns an Encoder that writes to w as it goes, holding at
+// most about 64 KiB; Flush writes the rest and reports the first error.
+func NewStream(w io.Writer) *Encoder { return &Encoder{B: make([]byte, 0, 2*flushAt), w: w} }
+
+// Flush writes what a streaming Encoder still holds.
+func (e *Encoder) Flush() error {
+	if e.w != nil && e.err == nil && len(e.B) > 0 {
+		_, e.err = e.w.Write(e.B)
+		e.B = e.B[:0]
+	}
+	return e.err
+}
+
+func (e *Encoder) spill() {
+	if e.w != nil && len(e.B) >= flushAt {
+		e.Flush()
+	}
+}
+
+// Encode returns what write appends to an Encoder. write runs twice: once
+// to count the bytes, once to append them into one allocation of that size,
+// so it must append the same values both times.
+func Encode(write func(e *Encoder)) []byte {
+	c := Encoder{sizing: true}
+	write(&c)
+	e := Encoder{B: make([]byte, 0, c.n)}
+	write(&e)
+	return e.B
+}
 
 // Uint appends v.
-func (e *Encoder) Uint(v uint64) { e.B = binary.AppendUvarint(e.B, v) }
+func (e *Encoder) Uint(v uint64) {
+	if e.sizing {
+		e.n += uvarintLen(v)
+		return
+	}
+	e.B = binary.AppendUvarint(e.B, v)
+	e.spill()
+}
 
 // Int appends v.
-func (e *Encoder) Int(v int) { e.B = binary.AppendVarint(e.B, int64(v)) }
+func (e *Encoder) Int(v int) {
+	if e.sizing {
+		// Varint is Uvarint of the zig-zag encoding.
+		e.n += uvarintLen(uint64(v)<<1 ^ uint64(int64(v)>>63))
+		return
+	}
+	e.B = binary.AppendVarint(e.B, int64(v))
+	e.spill()
+}
 
 // Str appends s with its length.
-func (e *Encoder) Str(s string) { e.Uint(uint64(len(s))); e.B = append(e.B, s...) }
+func (e *Encoder) Str(s string) {
+	e.Uint(uint64(len(s)))
+	if e.sizing {
+		e.n += len(s)
+		return
+	}
+	if e.w != nil && len(s) >= flushAt {
+		// A long string goes straight through, not through B.
+		if e.Flush() == nil {
+			_, e.err = io.WriteString(e.w, s)
+		}
+		return
+	}
+	e.B = append(e.B, s...)
+	e.spill()
+}
 
 // Bool appends v as one byte.
 func (e *Encoder) Bool(v bool) {
-	if v {
+	switch {
+	case e.sizing:
+		e.n++
+	case v:
 		e.B = append(e.B, 1)
-	} else {
+	default:
 		e.B = append(e.B, 0)
 	}
+	e.spill()
+}
+
+func uvarintLen(v uint64) int {
+	n := 1
+	for v >= 0x80 {
+		v >>= 7
+		n++
+	}
+	return n
 }
 
 // Strs appends a nil slice as 0 and any other as its length plus one, so nil stays nil.

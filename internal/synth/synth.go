@@ -67,8 +67,21 @@ func writeTopic(path string, t, n int, r *rand.Rand) error {
 	return f.Close()
 }
 
+// snippets are the code blocks of a set, one per language, spread evenly: each
+// takes a number from 0 to 2 and an English term, so a set holds 60 distinct
+// blocks of each language.
+var snippets = []struct{ lang, code string }{
+	{"python", "def f(x, w):\n    return (x * w).sum(axis=%d)  # %s\n"},
+	{"c", "/* %[2]s */\nstatic float dot(const float *x, const float *w, int n) {\n    float s = 0.0f;\n    for (int i = %[1]d; i < n; i++) s += x[i] * w[i];\n    return s;\n}\n"},
+	{"bash", "# %[2]s\nfor f in data/*.jpg; do\n  convert \"$f\" -resize 5%[1]d0x \"out/$(basename \"$f\")\" || exit 1\ndone\n"},
+	{"go", "// Dot is the %[2]s score.\nfunc Dot(x, w []float32) (s float32) {\n\tfor i := %[1]d; i < len(x); i++ {\n\t\ts += x[i] * w[i]\n\t}\n\treturn s\n}\n"},
+	{"javascript", "// %[2]s\nconst dot = (x, w) => x.slice(%[1]d).reduce((s, v, i) => s + v * w[i], 0);\nconsole.log(`score: ${dot([1, 2], [3, 4])}`);\n"},
+	{"sql", "-- %[2]s\nSELECT model, AVG(iou) AS miou\nFROM results\nWHERE epoch > %[1]d AND split = 'val'\nGROUP BY model ORDER BY miou DESC;\n"},
+}
+
 // answer is 200-800 characters of mixed Chinese and English, with code in
-// about 10% and display math in about 10% of the cards.
+// about 10% of the cards (Python, C, Bash, Go, JavaScript and SQL) and
+// display math in about 10%.
 func answer(r *rand.Rand) string {
 	var b strings.Builder
 	target := 180 + r.IntN(500)
@@ -84,7 +97,10 @@ func answer(r *rand.Rand) string {
 	}
 	switch r.IntN(10) {
 	case 0:
-		fmt.Fprintf(&b, "\n\n```python\ndef f(x, w):\n    return (x * w).sum(axis=%d)  # %s\n```\n", r.IntN(3), en[r.IntN(len(en))])
+		c := snippets[r.IntN(len(snippets))]
+		b.WriteString("\n\n```" + c.lang + "\n")
+		fmt.Fprintf(&b, c.code, r.IntN(3), en[r.IntN(len(en))])
+		b.WriteString("```\n")
 	case 1:
 		fmt.Fprintf(&b, "\n\n$$\n%s\n$$\n", tex[r.IntN(len(tex))])
 	}
