@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
@@ -30,7 +31,8 @@ type Outline struct {
 	Hidden []Span
 }
 
-var scanParser = newMarkdown(extension.GFM).Parser()
+// Only the parser is used; the code renderer is there because newMarkdown needs one.
+var scanParser = newMarkdown(newCodeRenderer(chromahtml.WithClasses(true)), extension.GFM).Parser()
 
 // Scan parses src as the renderer does and returns its outline.
 func Scan(src string) Outline {
