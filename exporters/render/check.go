@@ -26,7 +26,14 @@ func mayStrip(src string) bool {
 		return true
 	}
 	for line := range strings.Lines(src) {
-		if mayStripLine(strings.TrimRight(line, "\r\n")) {
+		line = strings.TrimRight(line, "\r\n")
+		// GFM's autolink parser splits text at spaces, and then goldmark
+		// keeps part of a long run of trailing spaces or tabs before a line
+		// break ("0    \n0" renders "0 <br>"): such text takes the full path.
+		if ws := len(line) - len(strings.TrimRight(line, " \t")); ws > 2 || ws == 2 && !strings.HasSuffix(line, "  ") {
+			return true
+		}
+		if mayStripLine(line) {
 			return true
 		}
 	}
