@@ -1,8 +1,6 @@
 package ankiimport
 
 import (
-	"archive/zip"
-	"database/sql"
 	"io"
 	"io/fs"
 	"os"
@@ -14,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cardgen/cardgen/builder"
+	"github.com/cardgen/cardgen/internal/decktest"
 )
 
 // copyDeck copies a deck's config.toml and cards/ (the repository's own deck: "..").
@@ -70,47 +69,11 @@ func buildAt(t *testing.T, cfg string, epoch time.Time, locked bool) string {
 	return ""
 }
 
-type pkgNote struct {
-	GUID   string
-	Mid    int64
-	Mod    int64
-	Fields string
-	Tags   string
-}
-
 // packageNotes reads the notes of a cardgen package through SQLite, keyed by GUID.
-func packageNotes(t *testing.T, apkg string) map[string]pkgNote {
+func packageNotes(t *testing.T, apkg string) map[string]decktest.Note {
 	t.Helper()
-	zr, err := zip.OpenReader(apkg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	db := filepath.Join(t.TempDir(), "c.anki2")
-	for _, f := range zr.File {
-		if f.Name == "collection.anki2" {
-			rc, _ := f.Open()
-			data, _ := io.ReadAll(rc)
-			rc.Close()
-			os.WriteFile(db, data, 0o644)
-		}
-	}
-	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	rows, err := conn.Query("SELECT guid, mid, mod, flds, tags FROM notes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := map[string]pkgNote{}
-	for rows.Next() {
-		var n pkgNote
-		if err := rows.Scan(&n.GUID, &n.Mid, &n.Mod, &n.Fields, &n.Tags); err != nil {
-			t.Fatal(err)
-		}
+	out := map[string]decktest.Note{}
+	for _, n := range decktest.Notes(t, apkg) {
 		out[n.GUID] = n
 	}
 	return out

@@ -23,6 +23,9 @@ type Note struct {
 	GUID string
 	Mid  int64 // note type id
 	Mod  int64 // the note's modification time, in seconds
+	// Fields is the flds column: every field, joined by Anki's 0x1f.
+	Fields string
+	Tags   string
 }
 
 // Notes extracts collection.anki2 from the package at path and returns its
@@ -62,7 +65,7 @@ func Notes(tb testing.TB, path string) []Note {
 		tb.Fatal(err)
 	}
 	defer conn.Close()
-	rows, err := conn.Query("SELECT guid, flds, mid, mod FROM notes")
+	rows, err := conn.Query("SELECT guid, flds, mid, mod, tags FROM notes")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -70,11 +73,10 @@ func Notes(tb testing.TB, path string) []Note {
 	var out []Note
 	for rows.Next() {
 		var n Note
-		var flds string
-		if err := rows.Scan(&n.GUID, &flds, &n.Mid, &n.Mod); err != nil {
+		if err := rows.Scan(&n.GUID, &n.Fields, &n.Mid, &n.Mod, &n.Tags); err != nil {
 			tb.Fatal(err)
 		}
-		n.ID = strings.SplitN(flds, "\x1f", 2)[0]
+		n.ID = strings.SplitN(n.Fields, "\x1f", 2)[0]
 		out = append(out, n)
 	}
 	if err := rows.Err(); err != nil {
