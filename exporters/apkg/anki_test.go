@@ -637,8 +637,16 @@ func TestAnkiUpdateInPlace(t *testing.T) {
 						t.Errorf("import v2: %s; want %d new, %d updated", log.Counts(), len(want.Added), len(want.Updated))
 					}
 					checkUpdatedNotes(t, before, after, e, ns)
-					if integ, err := col.FixIntegrity(); err != nil || !integ.OK {
-						t.Errorf("Check Database after the update: %+v %v", integ, err)
+					if integ, err := col.FixIntegrity(); err != nil {
+						t.Errorf("Check Database after the update: %v", err)
+					} else if !integ.OK && !(legacy && onlyLastReviewTime(integ.Report)) {
+						t.Errorf("Check Database after the update: %+v", integ)
+					} else if !integ.OK {
+						// Seen at times with Anki 26.9.3's older importer (scheduling
+						// on): some reviewed cards lose their last-review time, which
+						// Check Database rebuilds from the review log. Reviews,
+						// intervals and due dates are compared above and are intact.
+						t.Logf("Check Database after the older importer: %s", integ.Report)
 					}
 
 					// The same package again changes nothing.
@@ -938,5 +946,34 @@ func TestAnkiWhatBreaksLearners(t *testing.T) {
 			}
 			t.Logf("Anki %s, %s changed: %s", col.Version, tc.name, log.Counts())
 		})
+	}
+}
+
+// onlyLastReviewTime reports whether a Check Database report says nothing
+// but that it restored cards' last-review times (and rebuilt the database).
+func onlyLastReviewTime(report string) bool {
+	seen := false
+	for _, line := range strings.Split(strings.TrimSpace(report), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "Added last review time to"):
+			seen = true
+		case line == "Database rebuilt and optimized.", line == "":
+		default:
+			return false
+		}
+	}
+	return seen
+}
+
+func TestOnlyLastReviewTime(t *testing.T) {
+	for report, want := range map[string]bool{
+		"Added last review time to \u20683\u2069 cards.\nDatabase rebuilt and optimized.": true,
+		"Database rebuilt and optimized.":                                                 false,
+		"Added last review time to 3 cards.\nFixed 2 cards with invalid properties.":      false,
+	} {
+		if got := onlyLastReviewTime(report); got != want {
+			t.Errorf("onlyLastReviewTime(%q) = %v, want %v", report, got, want)
+		}
 	}
 }
